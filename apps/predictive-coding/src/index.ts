@@ -1,0 +1,2 @@
+// Public API of @cristal/predictive-coding.
+export {};

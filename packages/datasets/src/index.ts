@@ -1,0 +1,2 @@
+// Public API of @cristal/datasets.
+export {};
