@@ -8,7 +8,7 @@ const workspaceRoot = path.resolve(__dirname, '..', '..');
 let graph: ProjectGraph;
 
 function affectedBy(file: string): string[] {
-  const nxBin = path.join(path.dirname(require.resolve('nx/package.json')), 'bin', 'nx.js');
+  const nxBin = require.resolve('nx/bin/nx.js');
   const r = spawnSync(process.execPath, [nxBin, 'show', 'projects', '--affected', `--files=${file}`, '--json'], {
     cwd: workspaceRoot,
     encoding: 'utf8',
