@@ -3,7 +3,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { provision, checkLibDir, atomicDir, findTfjsNode, cacheRoot } = require('./provision.cjs');
 
 const tmpDirs: string[] = [];
@@ -17,7 +16,6 @@ afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: tru
 describe('native TensorFlow backend', () => {
   const escapeHatch = process.env.CRISTAL_BACKEND === 'cpu';
   if (escapeHatch) {
-    // eslint-disable-next-line no-console
     console.warn('CRISTAL_BACKEND=cpu: the native TensorFlow check is skipped; numbers from this machine are from the pure-JS backend.');
   }
   (escapeHatch ? it.skip : it)('loads @tensorflow/tfjs-node with the native binding and runs ops on it', () => {
