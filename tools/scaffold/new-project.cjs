@@ -79,7 +79,7 @@ function files({ kind, name, description }) {
         tsBuildInfoFile: './out-tsc/jest/tsconfig.spec.tsbuildinfo',
         types: ['jest', 'node'],
       },
-      include: ['src/**/*.spec.ts', 'src/**/*.test-helpers.ts', 'src/**/*.d.ts', 'package.json'],
+      include: ['src/**/*.spec.ts', 'src/**/*.test-helpers.ts', 'src/**/*.d.ts', 'package.json', 'bench/**/*.ts'],
       references: [{ path: './tsconfig.lib.json' }],
     }),
     'jest.config.cjs': "module.exports = require('../../jest.preset.cjs').projectConfig(__dirname);\n",
