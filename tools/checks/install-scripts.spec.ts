@@ -18,6 +18,6 @@ describe('install scripts', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'package.json'), 'utf8'));
     expect(pkg.allowScripts['@tensorflow/tfjs-node']).toBe(false);
     expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
-    expect(pkg.scripts.postinstall).toBe('node tools/provision-tfjs/cli.cjs');
+    expect(pkg.scripts.postinstall).toBe('node tools/provision-tfjs/cli.cjs && node tools/native/build-addons.cjs');
   });
 });

@@ -1,0 +1,124 @@
+// Training speed of the reference SNN (../shared/reference/torch_snn.py): 784-1000-10, two LIF layers,
+// beta 0.95, threshold 1, reset by subtraction (not detached), T = 25, fast-sigmoid surrogate (slope
+// 25), BPTT, Adam lr 5e-4, cross-entropy on the time-averaged output membrane. Ours (fused scans and
+// the step-by-step single-step mode) against PyTorch, side by side in one invocation. Prints JSON.
+//   npx nx run spiking:bench            (REFERENCE_PYTHON=... to choose the PyTorch interpreter)
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tf, backendInfo, RandomStreams, type Scalar, type Tensor, type Variable } from '@cristal/tensor';
+import { lifScan, lifStep, lifParameters, surrogate, lifKernel } from '../src/index';
+
+const T = 25;
+const H = 1000;
+const args = process.argv.slice(2);
+const batches = (args[0] ?? '32,128,512').split(',').map(Number);
+const steps = Number(args[1] ?? 10);
+
+function linear(rng: RandomStreams, fanIn: number, fanOut: number): [Variable, Variable] {
+  const bound = 1 / Math.sqrt(fanIn); // torch.nn.Linear's default init
+  return [tf.variable(rng.init.uniformTensor([fanIn, fanOut], -bound, bound)), tf.variable(rng.init.uniformTensor([fanOut], -bound, bound))];
+}
+
+function buildStep(mode: 'fused' | 'single-step', B: number) {
+  const rng = new RandomStreams(0);
+  const [w1, b1] = linear(rng, 784, H);
+  const [w2, b2] = linear(rng, H, 10);
+  const x = rng.data.uniformTensor([B, 784]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: B }, () => rng.data.int(10)), 'int32'), 10);
+  const opt = tf.train.adam(5e-4);
+  const sg = surrogate('fastSigmoid', 25);
+  const params = lifParameters({ beta: 0.95, threshold: 1, reset: 'subtract', surrogate: sg });
+  const loss = () =>
+    tf.tidy(() => {
+      const cur1 = tf.add(tf.matMul(x, w1), b1);
+      let out: Tensor;
+      if (mode === 'fused') {
+        const s1 = lifScan(cur1, 0.95, 1, null, { steps: T, surrogate: sg }).spikes;
+        const cur2 = tf.reshape(tf.add(tf.matMul(tf.reshape(s1, [T * B, H]), w2), b2), [T, B, 10]);
+        out = tf.div(tf.sum(lifScan(cur2, 0.95, 1, null, { surrogate: sg, membrane: true }).membrane as Tensor, 0), T);
+      } else {
+        let v1 = tf.zeros([B, H]);
+        let v2 = tf.zeros([B, 10]);
+        let acc = tf.zeros([B, 10]);
+        for (let t = 0; t < T; t++) {
+          const l1 = lifStep(cur1, { v: v1 }, params);
+          v1 = l1.state.v;
+          const l2 = lifStep(tf.add(tf.matMul(l1.spikes, w2), b2), { v: v2 }, params);
+          v2 = l2.state.v;
+          acc = tf.add(acc, v2);
+        }
+        out = tf.div(acc, T);
+      }
+      return tf.losses.softmaxCrossEntropy(y, out) as Scalar;
+    });
+  const step = () => opt.minimize(loss, false, [w1, b1, w2, b2]);
+  const dispose = () => {
+    tf.dispose([w1, b1, w2, b2, x, y]);
+    opt.dispose();
+  };
+  return { step, dispose };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function measureOurs(mode: 'fused' | 'single-step', B: number) {
+  const { step, dispose } = buildStep(mode, B);
+  for (let i = 0; i < 2; i++) step();
+  const tensorsBefore = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = process.hrtime.bigint();
+    step();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  dispose();
+  return { samplesPerSecond: B / median(times), medianStepMs: median(times) * 1e3, numTensorsBefore: tensorsBefore, numTensorsAfter: tensorsAfter };
+}
+
+function referencePython(): string | null {
+  if (process.env.REFERENCE_PYTHON) return process.env.REFERENCE_PYTHON;
+  const venv = path.join(os.homedir(), '.cache', 'reference-venv', 'bin', 'python');
+  return fs.existsSync(venv) ? venv : null;
+}
+
+function measureReference(B: number) {
+  const python = referencePython();
+  const script = path.resolve(__dirname, '../../../../shared/reference/torch_snn.py');
+  if (!python || !fs.existsSync(script)) return { skipped: `no reference (${python ? script : 'set REFERENCE_PYTHON or run ../shared/reference/setup.sh'})` };
+  const r = spawnSync(python, [script, String(B), String(steps)], { encoding: 'utf8' });
+  const m = /samples\/s ([\d.]+)/.exec(r.stdout);
+  if (!m) return { skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
+  return { samplesPerSecond: Number(m[1]), output: r.stdout.trim() };
+}
+
+const results = batches.map((B) => {
+  const fused = measureOurs('fused', B);
+  const reference = measureReference(B);
+  const singleStep = B <= 128 ? measureOurs('single-step', B) : null;
+  const ratio = 'samplesPerSecond' in reference ? fused.samplesPerSecond / (reference.samplesPerSecond as number) : null;
+  return { batch: B, fused, singleStep, reference, fusedOverReference: ratio };
+});
+
+console.log(
+  JSON.stringify(
+    {
+      benchmark: 'snn-training',
+      workload: '784-1000-10 LIF, T=25, BPTT, Adam, fast-sigmoid surrogate',
+      stepsMeasured: steps,
+      statistic: 'median step time',
+      backend: backendInfo(),
+      kernel: lifKernel().name,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      results,
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,12 @@
+{
+  "targets": [
+    {
+      "target_name": "cristal_spiking",
+      "sources": ["binding.cc", "lif_scan.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-march=native", "-ffp-contract=off"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "ldflags": ["-pthread"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,168 @@
+import { tf, type Tensor } from '@cristal/tensor';
+import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
+import { lifKernel, RESET_IDS, type ResetMode, type ScanShape } from './lif-kernel';
+
+export interface LifScanOptions {
+  /** Time steps. Required when `current` is [B, N] (the same current at every step). */
+  steps?: number;
+  reset?: ResetMode;
+  surrogate?: Surrogate;
+  /** Treat the reset as a constant in the backward pass (snnTorch's default). Default false. */
+  detachReset?: boolean;
+  /** Also return the post-reset membrane at every step [T, B, N] (for membrane readouts). */
+  membrane?: boolean;
+}
+
+export interface LifScanResult {
+  /** [T, B, N] of 0/1. */
+  spikes: Tensor;
+  /** [T, B, N] post-reset membrane, when asked for. */
+  membrane: Tensor | null;
+  /** [B, N] membrane after the last step: the state to carry into the next window. */
+  finalMembrane: Tensor;
+}
+
+export const LIF_SCAN_KERNEL = 'CristalLifScan';
+
+interface ScanAttrs {
+  steps: number;
+  reset: number;
+  surrogate: number;
+  slope: number;
+  detachReset: boolean;
+  membrane: boolean;
+  [key: string]: number | boolean;
+}
+
+/** What the backward pass needs from the forward pass, kept in JavaScript (no copy into TF). */
+interface SavedScan {
+  shape: ScanShape;
+  v0: Float32Array;
+  beta: Float32Array;
+  theta: Float32Array;
+  spikes: Float32Array;
+  u: Float32Array;
+}
+const savedByOutput = new WeakMap<object, SavedScan>();
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+// The KernelBackend contract every backend implements (tensorflow and cpu alike).
+type Backend = { readSync(dataId: object): unknown; write(values: Float32Array, shape: number[], dtype: string): object };
+
+function output(be: Backend, shape: number[], values: Float32Array): TensorInfo {
+  return { dataId: be.write(values, shape, 'float32'), shape, dtype: 'float32' };
+}
+
+function scanShape(current: TensorInfo, steps: number): ScanShape {
+  const perStep = current.shape.length === 3;
+  const [B, N] = current.shape.slice(perStep ? 1 : 0);
+  return { T: steps, M: B * N, N, inputPerStep: perStep };
+}
+
+function forwardKernel({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }): TensorInfo[] {
+  const be = backend as Backend;
+  const a = attrs as ScanAttrs;
+  const shape = scanShape(inputs.current, a.steps);
+  const read = (t: TensorInfo) => Float32Array.from(be.readSync(t.dataId) as Float32Array);
+  const saved = { shape, v0: read(inputs.v0), beta: read(inputs.beta), theta: read(inputs.theta) };
+  const current = be.readSync(inputs.current.dataId) as Float32Array;
+  const out = lifKernel().forward(shape, current, saved.v0, saved.beta, saved.theta, a.reset, a.membrane);
+  const [B, N] = inputs.v0.shape;
+  const spikes = output(be, [shape.T, B, N], out.spikes);
+  savedByOutput.set(spikes.dataId, { ...saved, spikes: out.spikes, u: out.u });
+  return [
+    spikes,
+    output(be, out.v ? [shape.T, B, N] : [0], out.v ?? new Float32Array(0)),
+    output(be, [B, N], out.vT),
+  ];
+}
+
+let registered = false;
+
+function register(): void {
+  if (registered) return;
+  for (const backendName of ['tensorflow', 'cpu']) {
+    tf.registerKernel({ kernelName: LIF_SCAN_KERNEL, backendName, kernelFunc: forwardKernel as unknown as Parameters<typeof tf.registerKernel>[0]['kernelFunc'] });
+  }
+  tf.registerGradient({
+    kernelName: LIF_SCAN_KERNEL,
+    outputsToSave: [true, false, false],
+    gradFunc: (dys, saved, attrs) => {
+      const [dS, dV, dVT] = dys as Tensor[];
+      const a = attrs as unknown as ScanAttrs;
+      const s = savedByOutput.get(saved[0].dataId);
+      if (!s) throw new Error('lifScan backward: the forward pass state is gone (was the spikes tensor disposed before the gradient?).');
+      const g = lifKernel().backward(
+        s.shape,
+        { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
+        { v0: s.v0, spikes: s.spikes, u: s.u },
+        { gS: dS.dataSync() as Float32Array, gV: a.membrane ? (dV.dataSync() as Float32Array) : null, gVT: dVT.dataSync() as Float32Array },
+      );
+      const [B, N] = dVT.shape as [number, number];
+      const betaShape = s.beta.length === 1 && a.betaScalar ? [] : [s.beta.length];
+      const thetaShape = s.theta.length === 1 && a.thetaScalar ? [] : [s.theta.length];
+      return {
+        current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [s.shape.T, B, N] : [B, N]),
+        v0: () => tf.tensor2d(g.gV0, [B, N]),
+        beta: () => tf.tensor(Float32Array.from(g.gBeta), betaShape),
+        theta: () => tf.tensor(Float32Array.from(g.gTheta), thetaShape),
+      };
+    },
+  });
+  registered = true;
+}
+
+function asVector(x: Tensor | number, name: string, n: number): Tensor {
+  const t = typeof x === 'number' ? tf.scalar(x) : x;
+  if (!(t.rank === 0 || (t.rank === 1 && (t.shape[0] === n || t.shape[0] === 1)))) {
+    throw new Error(`${name} must be a scalar or a vector of ${n} (one per neuron), got shape [${t.shape.join(', ')}].`);
+  }
+  return t;
+}
+
+/**
+ * A whole sequence through a layer of LIF neurons in one fused kernel call, forward and backward,
+ * registered as a TF.js kernel (`CristalLifScan`) with its gradient:
+ *   u_t = beta v_{t-1} + I_t;  s_t = H(u_t - threshold);  v_t = u_t - threshold s_t (subtract),
+ *   (1 - s_t) u_t (zero) or u_t (none)
+ * `current` is [T, B, N], or [B, N] with `steps` (one current for every step, as for direct-current
+ * input). `v0` [B, N] (default zeros). `beta` and `threshold` are numbers, scalars or per-neuron
+ * vectors [N]; tensors receive gradients (learnable decay and threshold), as do `current` and `v0`.
+ * Same numbers as `lifStep` applied T times.
+ */
+export function lifScan(current: Tensor, beta: Tensor | number, threshold: Tensor | number, v0: Tensor | null = null, options: LifScanOptions = {}): LifScanResult {
+  register();
+  const { reset = 'subtract', detachReset = false, membrane = false } = options;
+  const sg = options.surrogate ?? makeSurrogate();
+  if (!(reset in RESET_IDS)) throw new Error(`reset must be "subtract", "zero" or "none", got "${reset as string}".`);
+  const perStep = current.rank === 3;
+  if (!perStep && current.rank !== 2) throw new Error(`current must be [T, B, N] or [B, N], got shape [${current.shape.join(', ')}].`);
+  const T = perStep ? (current.shape[0] as number) : options.steps;
+  if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, N] currents), got ${T}.`);
+  if (current.dtype !== 'float32') throw new Error(`current must be float32, got ${current.dtype}.`);
+  const [B, N] = current.shape.slice(perStep ? 1 : 0) as [number, number];
+  if (v0 && (v0.rank !== 2 || v0.shape[0] !== B || v0.shape[1] !== N)) {
+    throw new Error(`v0 must be [${B}, ${N}] like the current, got [${v0.shape.join(', ')}].`);
+  }
+  const betaT = asVector(beta, 'beta', N);
+  const thetaT = asVector(threshold, 'threshold', N);
+  const v0T = v0 ?? tf.zeros([B, N]);
+  const attrs: ScanAttrs & { betaScalar: boolean; thetaScalar: boolean } = {
+    steps: T as number,
+    reset: RESET_IDS[reset],
+    surrogate: SURROGATE_IDS[sg.kind],
+    slope: sg.slope,
+    detachReset,
+    membrane,
+    betaScalar: betaT.rank === 0,
+    thetaScalar: thetaT.rank === 0,
+  };
+  const [spikes, mem, finalMembrane] = tf
+    .engine()
+    .runKernel(LIF_SCAN_KERNEL, { current, v0: v0T, beta: betaT, theta: thetaT }, attrs as unknown as Parameters<ReturnType<typeof tf.engine>['runKernel']>[2]) as Tensor[];
+  if (!v0) v0T.dispose();
+  if (typeof beta === 'number') betaT.dispose();
+  if (typeof threshold === 'number') thetaT.dispose();
+  if (!membrane) mem.dispose();
+  return { spikes, membrane: membrane ? mem : null, finalMembrane };
+}
