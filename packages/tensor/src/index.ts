@@ -22,6 +22,7 @@ export { oneHot } from './numerics/one-hot';
 export { matmulLeading, batchMatMul } from './numerics/matmul';
 export { assertNoTensorLeak, liveTensors, type LeakCheckOptions } from './memory/leak-check';
 export { Carry } from './memory/carry';
+export { Adam, type AdamOptions, type AdamState } from './optim/adam';
 export { writeFileAtomic } from './io/atomic-write';
 export { cacheDir } from './io/cache-dir';
 export {
