@@ -40,6 +40,9 @@ function main() {
   }
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  // CI judges a submission: it must run every task, never replay a result cached by another checkout
+  // on the same machine (Nx keeps a machine-wide cache under ~/.nx).
+  const cacheFlags = env.CI ? ['--skip-nx-cache'] : [];
   if (env.CI) env.NX_DAEMON = 'false';
 
   const sync = nx(['sync:check'], env);
@@ -50,7 +53,7 @@ function main() {
   clearSummaries();
   const scope = mode === 'all' ? ['run-many'] : ['affected', `--base=${affectedBase(env)}`];
   if (mode === 'affected') console.log(`affected since ${affectedBase(env)}`);
-  const status = nx([...scope, '-t', TARGETS, '--parallel=2', '--outputStyle=stream', ...extra], env);
+  const status = nx([...scope, '-t', TARGETS, '--parallel=2', '--outputStyle=stream', ...cacheFlags, ...extra], env);
   const sum = totals();
   console.log(`\n${sum.projects} projects tested`);
   console.log(closingLine(sum));
