@@ -6,64 +6,15 @@
 #include <thread>
 #include <vector>
 
+#include "lif_linear.h"
 #include "lif_scan.h"
+#include "alif_scan.h"
+#include "napi_util.h"
 
 namespace {
 
-struct Args {
-  napi_env env;
-  std::vector<napi_value> v;
-  bool failed = false;
-
-  Args(napi_env e, napi_callback_info info, std::size_t n) : env(e), v(n) {
-    std::size_t argc = n;
-    napi_get_cb_info(env, info, &argc, v.data(), nullptr, nullptr);
-    if (argc != n) fail("expected " + std::to_string(n) + " arguments, got " + std::to_string(argc));
-  }
-  void fail(const std::string& msg) {
-    if (!failed) napi_throw_type_error(env, nullptr, ("cristal_spiking: " + msg).c_str());
-    failed = true;
-  }
-  bool isNull(std::size_t i) {
-    napi_valuetype t;
-    napi_typeof(env, v[i], &t);
-    return t == napi_null || t == napi_undefined;
-  }
-  double num(std::size_t i) {
-    double d = 0;
-    if (napi_get_value_double(env, v[i], &d) != napi_ok) fail("argument " + std::to_string(i) + " must be a number");
-    return d;
-  }
-  template <typename T>
-  T* array(std::size_t i, napi_typedarray_type want, std::size_t minLength, bool optional = false) {
-    if (optional && isNull(i)) return nullptr;
-    napi_typedarray_type type;
-    std::size_t length = 0;
-    void* data = nullptr;
-    if (napi_get_typedarray_info(env, v[i], &type, &length, &data, nullptr, nullptr) != napi_ok || type != want) {
-      fail("argument " + std::to_string(i) + " has the wrong typed-array type");
-      return nullptr;
-    }
-    if (length < minLength) fail("argument " + std::to_string(i) + " is too short");
-    return static_cast<T*>(data);
-  }
-};
-
-template <typename F>
-void parallel(std::size_t M, std::size_t threads, F work) {
-  if (threads <= 1 || M < 2 * threads) {
-    work(0, 0, M);
-    return;
-  }
-  std::vector<std::thread> pool;
-  const std::size_t chunk = (M + threads - 1) / threads;
-  for (std::size_t k = 1; k < threads; ++k) {
-    const std::size_t m0 = k * chunk, m1 = std::min(M, m0 + chunk);
-    if (m0 < m1) pool.emplace_back(work, k, m0, m1);
-  }
-  work(0, 0, std::min(M, chunk));
-  for (auto& t : pool) t.join();
-}
+using cristal::Args;
+using cristal::parallel;
 
 // forward(T, M, N, inputPerStep, current, v0|null, beta, theta, reset, spikes, u, v|null, vT|null, threads)
 napi_value Forward(napi_env env, napi_callback_info info) {
@@ -148,10 +99,230 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+cristal::LinearShape linearShape(Args& a) {
+  cristal::LinearShape sh{};
+  sh.T = static_cast<std::size_t>(a.num(0));
+  sh.B = static_cast<std::size_t>(a.num(1));
+  sh.N = static_cast<std::size_t>(a.num(2));
+  sh.K = static_cast<std::size_t>(a.num(3));
+  bool perStep = false;
+  napi_get_value_bool(a.env, a.v[4], &perStep);
+  sh.inputPerStep = perStep;
+  return sh;
+}
+
+// linearForward(T, B, N, K, inputPerStep, current, v0|null, beta, theta, reset, W, out, u, vT, spikeCount (Float64Array T), threads)
+napi_value LinearForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 16);
+  if (a.failed) return nullptr;
+  cristal::LinearShape sh = linearShape(a);
+  const std::size_t BN = sh.B * sh.N;
+  const float* current = a.array<float>(5, napi_float32_array, sh.inputPerStep ? sh.T * BN : BN);
+  const float* v0 = a.array<float>(6, napi_float32_array, BN, true);
+  napi_typedarray_type type;
+  void* data;
+  napi_get_typedarray_info(env, a.v[7], &type, &sh.betaLen, &data, nullptr, nullptr);
+  napi_get_typedarray_info(env, a.v[8], &type, &sh.thetaLen, &data, nullptr, nullptr);
+  cristal::LifParams p{};
+  p.beta = a.array<float>(7, napi_float32_array, 1);
+  p.theta = a.array<float>(8, napi_float32_array, 1);
+  p.reset = static_cast<int>(a.num(9));
+  const float* W = a.array<float>(10, napi_float32_array, sh.N * sh.K);
+  float* out = a.array<float>(11, napi_float32_array, sh.T * sh.B * sh.K);
+  float* u = a.array<float>(12, napi_float32_array, sh.T * BN);
+  float* vT = a.array<float>(13, napi_float32_array, BN);
+  double* spikeCount = a.array<double>(14, napi_float64_array, sh.T);
+  const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(15)));
+  if ((sh.betaLen != 1 && sh.betaLen != sh.N) || (sh.thetaLen != 1 && sh.thetaLen != sh.N)) a.fail("beta and theta must have length 1 or N");
+  if (a.failed) return nullptr;
+  std::vector<std::vector<double>> counts(threads, std::vector<double>(sh.T, 0.0));
+  parallel(sh.B, threads, [&](std::size_t w, std::size_t b0, std::size_t b1) {
+    cristal::lifLinearForward(sh, p, current, v0, W, out, u, vT, counts[w].data(), b0, b1);
+  });
+  for (auto& c : counts)
+    for (std::size_t t = 0; t < sh.T; ++t) spikeCount[t] += c[t];
+  return nullptr;
+}
+
+// linearBackward(T, B, N, K, inputPerStep, beta, theta, reset, surrogate, slope, detachReset, v0|null, W, u, gOut, gVT|null,
+//                gI, gV0|null, gW (Float64Array N*K), gBeta (Float64Array), gTheta (Float64Array), threads)
+napi_value LinearBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 22);
+  if (a.failed) return nullptr;
+  cristal::LinearShape sh = linearShape(a);
+  const std::size_t BN = sh.B * sh.N;
+  napi_typedarray_type type;
+  void* data;
+  napi_get_typedarray_info(env, a.v[5], &type, &sh.betaLen, &data, nullptr, nullptr);
+  napi_get_typedarray_info(env, a.v[6], &type, &sh.thetaLen, &data, nullptr, nullptr);
+  cristal::LifParams p{};
+  p.beta = a.array<float>(5, napi_float32_array, 1);
+  p.theta = a.array<float>(6, napi_float32_array, 1);
+  p.reset = static_cast<int>(a.num(7));
+  p.surrogate = static_cast<int>(a.num(8));
+  p.slope = static_cast<float>(a.num(9));
+  bool detach = false;
+  napi_get_value_bool(env, a.v[10], &detach);
+  p.detachReset = detach;
+  const float* v0 = a.array<float>(11, napi_float32_array, BN, true);
+  const float* W = a.array<float>(12, napi_float32_array, sh.N * sh.K);
+  const float* u = a.array<float>(13, napi_float32_array, sh.T * BN);
+  const float* gOut = a.array<float>(14, napi_float32_array, sh.T * sh.B * sh.K);
+  const float* gVT = a.array<float>(15, napi_float32_array, BN, true);
+  float* gI = a.array<float>(16, napi_float32_array, sh.inputPerStep ? sh.T * BN : BN);
+  float* gV0 = a.array<float>(17, napi_float32_array, BN, true);
+  double* gW = a.array<double>(18, napi_float64_array, sh.N * sh.K);
+  double* gBeta = a.array<double>(19, napi_float64_array, sh.betaLen);
+  double* gTheta = a.array<double>(20, napi_float64_array, sh.thetaLen);
+  const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(21)));
+  if (a.failed) return nullptr;
+  std::vector<std::vector<double>> gw(threads, std::vector<double>(sh.N * sh.K, 0.0));
+  std::vector<std::vector<double>> gb(threads, std::vector<double>(sh.betaLen, 0.0)), gt(threads, std::vector<double>(sh.thetaLen, 0.0));
+  parallel(sh.B, threads, [&](std::size_t w, std::size_t b0, std::size_t b1) {
+    cristal::lifLinearBackward(sh, p, v0, W, u, gOut, gVT, gI, gV0, gw[w].data(), gb[w].data(), gt[w].data(), b0, b1);
+  });
+  for (std::size_t w = 0; w < threads; ++w) {
+    for (std::size_t j = 0; j < sh.N * sh.K; ++j) gW[j] += gw[w][j];
+    for (std::size_t j = 0; j < sh.betaLen; ++j) gBeta[j] += gb[w][j];
+    for (std::size_t j = 0; j < sh.thetaLen; ++j) gTheta[j] += gt[w][j];
+  }
+  return nullptr;
+}
+
+// ---- ALIF (adaptive-threshold LIF) scans: alif_scan.h ----
+
+std::size_t typedLength(napi_env env, napi_value value) {
+  napi_typedarray_type type;
+  std::size_t length = 0;
+  void* data = nullptr;
+  napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  return length;
+}
+
+bool alifLengthsOk(const cristal::AlifShape& sh) {
+  for (std::size_t len : {sh.betaLen, sh.thetaLen, sh.rhoLen, sh.bLen})
+    if (len != 1 && len != sh.N) return false;
+  return true;
+}
+
+// alifForward(T, M, N, inputPerStep, current, v0|null, a0|null, beta, theta, rho, b, reset,
+//             spikes, u, a, v|null, th|null, vT|null, aT|null, threads)
+napi_value AlifForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 20);
+  if (a.failed) return nullptr;
+  cristal::AlifShape sh{};
+  sh.T = static_cast<std::size_t>(a.num(0));
+  sh.M = static_cast<std::size_t>(a.num(1));
+  sh.N = static_cast<std::size_t>(a.num(2));
+  bool perStep = false;
+  napi_get_value_bool(env, a.v[3], &perStep);
+  sh.inputPerStep = perStep;
+  const std::size_t TM = sh.T * sh.M;
+  const float* current = a.array<float>(4, napi_float32_array, perStep ? TM : sh.M);
+  const float* v0 = a.array<float>(5, napi_float32_array, sh.M, true);
+  const float* a0 = a.array<float>(6, napi_float32_array, sh.M, true);
+  cristal::AlifParams p{};
+  p.beta = a.array<float>(7, napi_float32_array, 1);
+  p.theta = a.array<float>(8, napi_float32_array, 1);
+  p.rho = a.array<float>(9, napi_float32_array, 1);
+  p.b = a.array<float>(10, napi_float32_array, 1);
+  if (a.failed) return nullptr;
+  sh.betaLen = typedLength(env, a.v[7]);
+  sh.thetaLen = typedLength(env, a.v[8]);
+  sh.rhoLen = typedLength(env, a.v[9]);
+  sh.bLen = typedLength(env, a.v[10]);
+  p.reset = static_cast<int>(a.num(11));
+  float* spikes = a.array<float>(12, napi_float32_array, TM);
+  float* u = a.array<float>(13, napi_float32_array, TM);
+  float* adapt = a.array<float>(14, napi_float32_array, TM);
+  float* v = a.array<float>(15, napi_float32_array, TM, true);
+  float* th = a.array<float>(16, napi_float32_array, TM, true);
+  float* vT = a.array<float>(17, napi_float32_array, sh.M, true);
+  float* aT = a.array<float>(18, napi_float32_array, sh.M, true);
+  const auto threads = static_cast<std::size_t>(a.num(19));
+  if (!alifLengthsOk(sh)) a.fail("beta, theta, rho and b must have length 1 or N");
+  if (sh.N == 0 || sh.M % sh.N != 0) a.fail("M must be a multiple of N");
+  if (a.failed) return nullptr;
+  parallel(sh.M, threads, [&](std::size_t, std::size_t m0, std::size_t m1) {
+    cristal::alifForward(sh, p, current, v0, a0, spikes, u, adapt, v, th, vT, aT, m0, m1);
+  });
+  return nullptr;
+}
+
+// alifBackward(T, M, N, inputPerStep, beta, theta, rho, b, reset, surrogate, slope, detachReset,
+//              v0|null, spikes, u, a, gS|null, gV|null, gTh|null, gVT|null, gAT|null, gI, gV0|null, gA0|null,
+//              gBeta, gTheta, gRho, gB (Float64Array), threads)
+napi_value AlifBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 29);
+  if (a.failed) return nullptr;
+  cristal::AlifShape sh{};
+  sh.T = static_cast<std::size_t>(a.num(0));
+  sh.M = static_cast<std::size_t>(a.num(1));
+  sh.N = static_cast<std::size_t>(a.num(2));
+  bool perStep = false, detach = false;
+  napi_get_value_bool(env, a.v[3], &perStep);
+  napi_get_value_bool(env, a.v[11], &detach);
+  sh.inputPerStep = perStep;
+  cristal::AlifParams p{};
+  p.beta = a.array<float>(4, napi_float32_array, 1);
+  p.theta = a.array<float>(5, napi_float32_array, 1);
+  p.rho = a.array<float>(6, napi_float32_array, 1);
+  p.b = a.array<float>(7, napi_float32_array, 1);
+  if (a.failed) return nullptr;
+  sh.betaLen = typedLength(env, a.v[4]);
+  sh.thetaLen = typedLength(env, a.v[5]);
+  sh.rhoLen = typedLength(env, a.v[6]);
+  sh.bLen = typedLength(env, a.v[7]);
+  p.reset = static_cast<int>(a.num(8));
+  p.surrogate = static_cast<int>(a.num(9));
+  p.slope = static_cast<float>(a.num(10));
+  p.detachReset = detach;
+  const std::size_t TM = sh.T * sh.M;
+  const float* v0 = a.array<float>(12, napi_float32_array, sh.M, true);
+  const float* spikes = a.array<float>(13, napi_float32_array, TM);
+  const float* u = a.array<float>(14, napi_float32_array, TM);
+  const float* adapt = a.array<float>(15, napi_float32_array, TM);
+  const float* gS = a.array<float>(16, napi_float32_array, TM, true);
+  const float* gV = a.array<float>(17, napi_float32_array, TM, true);
+  const float* gTh = a.array<float>(18, napi_float32_array, TM, true);
+  const float* gVT = a.array<float>(19, napi_float32_array, sh.M, true);
+  const float* gAT = a.array<float>(20, napi_float32_array, sh.M, true);
+  float* gI = a.array<float>(21, napi_float32_array, perStep ? TM : sh.M);
+  float* gV0 = a.array<float>(22, napi_float32_array, sh.M, true);
+  float* gA0 = a.array<float>(23, napi_float32_array, sh.M, true);
+  double* gBeta = a.array<double>(24, napi_float64_array, sh.betaLen);
+  double* gTheta = a.array<double>(25, napi_float64_array, sh.thetaLen);
+  double* gRho = a.array<double>(26, napi_float64_array, sh.rhoLen);
+  double* gB = a.array<double>(27, napi_float64_array, sh.bLen);
+  const auto threads = static_cast<std::size_t>(a.num(28));
+  if (!alifLengthsOk(sh)) a.fail("beta, theta, rho and b must have length 1 or N");
+  if (sh.N == 0 || sh.M % sh.N != 0) a.fail("M must be a multiple of N");
+  if (a.failed) return nullptr;
+  const std::size_t k = threads < 1 ? 1 : threads;
+  // Per-thread parameter gradients, summed afterwards: no shared writes inside the workers.
+  std::vector<std::vector<double>> gb(k, std::vector<double>(sh.betaLen, 0.0)), gt(k, std::vector<double>(sh.thetaLen, 0.0)),
+      gr(k, std::vector<double>(sh.rhoLen, 0.0)), gbb(k, std::vector<double>(sh.bLen, 0.0));
+  parallel(sh.M, k, [&](std::size_t w, std::size_t m0, std::size_t m1) {
+    cristal::alifBackward(sh, p, v0, spikes, u, adapt, gS, gV, gTh, gVT, gAT, gI, gV0, gA0, gb[w].data(), gt[w].data(), gr[w].data(), gbb[w].data(), m0,
+                          m1);
+  });
+  for (std::size_t w = 0; w < k; ++w) {
+    for (std::size_t j = 0; j < sh.betaLen; ++j) gBeta[j] += gb[w][j];
+    for (std::size_t j = 0; j < sh.thetaLen; ++j) gTheta[j] += gt[w][j];
+    for (std::size_t j = 0; j < sh.rhoLen; ++j) gRho[j] += gr[w][j];
+    for (std::size_t j = 0; j < sh.bLen; ++j) gB[j] += gbb[w][j];
+  }
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"lifForward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lifBackward", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"alifForward", nullptr, AlifForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"alifBackward", nullptr, AlifBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lifLinearForward", nullptr, LinearForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lifLinearBackward", nullptr, LinearBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -3,28 +3,11 @@
 #include <cmath>
 #include <vector>
 
+#include "lif_math.h"
+
 namespace cristal {
 
 namespace {
-
-template <int SG>
-inline float surrogateT(float slope, float x) {
-  if constexpr (SG == SG_ARCTAN) {
-    const float z = 1.5707963267948966f * slope * x;
-    return 0.5f * slope / (1.0f + z * z);
-  } else if constexpr (SG == SG_FAST_SIGMOID) {
-    const float d = 1.0f + slope * std::fabs(x);
-    return 1.0f / (d * d);
-  } else if constexpr (SG == SG_SIGMOID) {
-    const float s = 1.0f / (1.0f + std::exp(-slope * x));
-    return slope * s * (1.0f - s);
-  } else if constexpr (SG == SG_TRIANGULAR) {
-    const float g = 1.0f - slope * std::fabs(x);
-    return g > 0.0f ? slope * g : 0.0f;
-  } else {
-    return 1.0f;
-  }
-}
 
 // Parameters expanded to one value per element of [m0, m1), so that the inner loops run over
 // contiguous memory with no index arithmetic and vectorize.
@@ -48,10 +31,7 @@ void forwardT(const LifShape& sh, const float* current, const float* v0, const f
     for (std::size_t k = 0; k < len; ++k) {
       const float um = beta[k] * vm[k] + cur[k];
       const float s = um > theta[k] ? 1.0f : 0.0f;
-      float vn;
-      if constexpr (RESET == RESET_SUBTRACT) vn = um - theta[k] * s;
-      else if constexpr (RESET == RESET_ZERO) vn = um * (1.0f - s);
-      else vn = um;
+      const float vn = resetT<RESET>(um, s, theta[k]);
       st[k] = s;
       ut[k] = um;
       vm[k] = vn;
@@ -87,27 +67,13 @@ void backwardT(const LifShape& sh, const LifParams& p, const float* v0, const fl
       const float um = uu[k], s = ss[k], th = theta[k];
       const float d = surrogateT<SG>(slope, um - th);
       float dvdu, dvds, dvdth;
-      if constexpr (RESET == RESET_SUBTRACT) {
-        dvdu = 1.0f;
-        dvds = -th;
-        dvdth = -s;
-      } else if constexpr (RESET == RESET_ZERO) {
-        dvdu = 1.0f - s;
-        dvds = -um;
-        dvdth = 0.0f;
-      } else {
-        dvdu = 1.0f;
-        dvds = 0.0f;
-        dvdth = 0.0f;
-      }
+      resetGradT<RESET>(um, s, th, dvdu, dvds, dvdth);
       const float gSpike = (gs ? gs[k] : 0.0f) + (detach ? 0.0f : ak * dvds);
       const float gu = ak * dvdu + gSpike * d;
       gt[k] += static_cast<double>(-gSpike * d + ak * dvdth);
       float vprev;
       if (up) {
-        if constexpr (RESET == RESET_SUBTRACT) vprev = up[k] - th * sp[k];
-        else if constexpr (RESET == RESET_ZERO) vprev = up[k] * (1.0f - sp[k]);
-        else vprev = up[k];
+        vprev = resetT<RESET>(up[k], sp[k], th);
       } else {
         vprev = v0 ? v0[m0 + k] : 0.0f;
       }

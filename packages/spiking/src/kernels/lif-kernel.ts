@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { acquireBuffer } from './buffer-pool';
 
 /**
  * The fused LIF scan on plain float buffers, as in native/lif_scan.h:
@@ -51,7 +52,8 @@ interface NativeBinding {
   lifBackward(...args: unknown[]): void;
 }
 
-const threads = Math.max(1, Math.min(os.cpus().length, 8));
+// CRISTAL_NATIVE_THREADS overrides the thread count of the native kernels (default: the cores).
+const threads = Math.max(1, Number(process.env.CRISTAL_NATIVE_THREADS) || Math.min(os.cpus().length, 8));
 
 function nativeKernel(binding: NativeBinding): LifKernel {
   return {
@@ -59,7 +61,7 @@ function nativeKernel(binding: NativeBinding): LifKernel {
     forward(sh, current, v0, beta, theta, reset, wantMembrane) {
       const TM = sh.T * sh.M;
       const spikes = new Float32Array(TM);
-      const u = new Float32Array(TM);
+      const u = acquireBuffer(TM); // fully overwritten by the kernel
       const v = wantMembrane ? new Float32Array(TM) : null;
       const vT = new Float32Array(sh.M);
       binding.lifForward(sh.T, sh.M, sh.N, sh.inputPerStep, current, v0, beta, theta, reset, spikes, u, v, vT, threads);
@@ -96,7 +98,7 @@ export const jsKernel: LifKernel = {
   forward(sh, current, v0, beta, theta, reset, wantMembrane) {
     const { T, M, N } = sh;
     const spikes = new Float32Array(T * M);
-    const u = new Float32Array(T * M);
+    const u = acquireBuffer(T * M);
     const v = wantMembrane ? new Float32Array(T * M) : null;
     const vT = new Float32Array(M);
     for (let m = 0; m < M; m++) {
@@ -175,19 +177,29 @@ function packageRoot(): string {
 }
 
 let selected: LifKernel | null = null;
-let nativeLoad: { kernel: LifKernel | null; error: string | null } | null = null;
+let addonLoad: { addon: NativeBinding | null; error: string | null } | null = null;
+
+function loadAddon(): { addon: NativeBinding | null; error: string | null } {
+  if (!addonLoad) {
+    const file = path.join(packageRoot(), 'native', 'build', 'Release', 'cristal_spiking.node');
+    try {
+      addonLoad = { addon: require(file) as NativeBinding, error: null };
+    } catch (error) {
+      addonLoad = { addon: null, error: (error as Error).message.split('\n')[0] };
+    }
+  }
+  return addonLoad;
+}
+
+/** The loaded native addon (all fused kernels), or null when it is not built. */
+export function nativeAddon(): NativeBinding | null {
+  return loadAddon().addon;
+}
 
 /** The native kernel, or null with the reason when the addon cannot be loaded. */
 export function nativeLifKernel(): { kernel: LifKernel | null; error: string | null } {
-  if (!nativeLoad) {
-    const addon = path.join(packageRoot(), 'native', 'build', 'Release', 'cristal_spiking.node');
-    try {
-      nativeLoad = { kernel: nativeKernel(require(addon) as NativeBinding), error: null };
-    } catch (error) {
-      nativeLoad = { kernel: null, error: (error as Error).message.split('\n')[0] };
-    }
-  }
-  return nativeLoad;
+  const { addon, error } = loadAddon();
+  return { kernel: addon ? nativeKernel(addon) : null, error };
 }
 
 /** The kernel in use: native unless CRISTAL_SPIKING_KERNEL=js or the addon is not built. */

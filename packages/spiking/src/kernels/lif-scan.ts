@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@cristal/tensor';
 import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { lifKernel, RESET_IDS, type ResetMode, type ScanShape } from './lif-kernel';
+import { gradientsRecording, releaseBuffer } from './buffer-pool';
 
 export interface LifScanOptions {
   /** Time steps. Required when `current` is [B, N] (the same current at every step). */
@@ -69,7 +70,8 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: Record<string, Tens
   const out = lifKernel().forward(shape, current, saved.v0, saved.beta, saved.theta, a.reset, a.membrane);
   const [B, N] = inputs.v0.shape;
   const spikes = output(be, [shape.T, B, N], out.spikes);
-  savedByOutput.set(spikes.dataId, { ...saved, spikes: out.spikes, u: out.u });
+  if (gradientsRecording()) savedByOutput.set(spikes.dataId, { ...saved, spikes: out.spikes, u: out.u });
+  else releaseBuffer(out.u);
   return [
     spikes,
     output(be, out.v ? [shape.T, B, N] : [0], out.v ?? new Float32Array(0)),
@@ -98,6 +100,8 @@ function register(): void {
         { v0: s.v0, spikes: s.spikes, u: s.u },
         { gS: dS.dataSync() as Float32Array, gV: a.membrane ? (dV.dataSync() as Float32Array) : null, gVT: dVT.dataSync() as Float32Array },
       );
+      savedByOutput.delete(saved[0].dataId);
+      releaseBuffer(s.u);
       const [B, N] = dVT.shape as [number, number];
       const betaShape = s.beta.length === 1 && a.betaScalar ? [] : [s.beta.length];
       const thetaShape = s.theta.length === 1 && a.thetaScalar ? [] : [s.theta.length];
