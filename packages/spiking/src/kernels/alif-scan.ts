@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '@cristal/tensor';
+import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
 import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { alifKernel } from './alif-kernel';
 import { RESET_IDS, type ResetMode, type ScanShape } from './lif-kernel';
@@ -72,89 +73,63 @@ interface SavedScan {
 // Keyed by the spikes output's dataId, which the gradient receives back as its saved output.
 const savedByOutput = new WeakMap<object, SavedScan>();
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-// The KernelBackend contract every backend implements (tensorflow and cpu alike).
-type Backend = { readSync(dataId: object): unknown; write(values: Float32Array, shape: number[], dtype: string): object };
-
-function output(be: Backend, shape: number[], values: Float32Array): TensorInfo {
-  return { dataId: be.write(values, shape, 'float32'), shape, dtype: 'float32' };
-}
-
-function forwardKernel({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }): TensorInfo[] {
+const forwardKernel: ForwardKernel = ({ inputs, backend, attrs }) => {
   const be = backend as Backend;
   const a = attrs as ScanAttrs;
   const perStep = inputs.current.shape.length === 3;
   const [B, N] = inputs.v0.shape;
   const shape: ScanShape = { T: a.steps, M: B * N, N, inputPerStep: perStep };
-  const read = (t: TensorInfo) => Float32Array.from(be.readSync(t.dataId) as Float32Array);
-  const params = { beta: read(inputs.beta), theta: read(inputs.theta), rho: read(inputs.rho), b: read(inputs.b) };
-  const v0 = read(inputs.v0);
-  const a0 = read(inputs.a0);
-  const current = be.readSync(inputs.current.dataId) as Float32Array;
+  const params = { beta: readCopy(be, inputs.beta), theta: readCopy(be, inputs.theta), rho: readCopy(be, inputs.rho), b: readCopy(be, inputs.b) };
+  const v0 = readCopy(be, inputs.v0);
+  const a0 = readCopy(be, inputs.a0);
+  const current = readView(be, inputs.current);
   const out = alifKernel().forward(shape, current, v0, a0, params, a.reset, { membrane: a.membrane, thresholds: a.thresholds });
   const seq = [shape.T, B, N];
-  const spikes = output(be, seq, out.spikes);
+  const spikes = writeOutput(be, seq, out.spikes);
   savedByOutput.set(spikes.dataId, { shape, v0, ...params, spikes: out.spikes, u: out.u, a: out.a });
   return [
     spikes,
-    output(be, out.v ? seq : [0], out.v ?? new Float32Array(0)),
-    output(be, out.th ? seq : [0], out.th ?? new Float32Array(0)),
-    output(be, [B, N], out.vT),
-    output(be, [B, N], out.aT),
+    writeOutput(be, out.v ? seq : [0], out.v ?? new Float32Array(0)),
+    writeOutput(be, out.th ? seq : [0], out.th ?? new Float32Array(0)),
+    writeOutput(be, [B, N], out.vT),
+    writeOutput(be, [B, N], out.aT),
   ];
-}
+};
 
-let registered = false;
+function gradient(dys: Tensor[], saved: Tensor[], attrs: unknown): Record<string, () => Tensor> {
+  const [dS, dV, dTh, dVT, dAT] = dys as Tensor[];
+  const a = attrs as unknown as ScanAttrs;
+  const s = savedByOutput.get(saved[0].dataId);
+  if (!s) throw new Error('alifScan backward: the forward pass state is gone (was the spikes tensor disposed before the gradient?).');
+  const g = alifKernel().backward(
+    s.shape,
+    { beta: s.beta, theta: s.theta, rho: s.rho, b: s.b, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
+    { v0: s.v0, spikes: s.spikes, u: s.u, a: s.a },
+    {
+      gS: dS.dataSync() as Float32Array,
+      gV: a.membrane ? (dV.dataSync() as Float32Array) : null,
+      gTh: a.thresholds ? (dTh.dataSync() as Float32Array) : null,
+      gVT: dVT.dataSync() as Float32Array,
+      gAT: dAT.dataSync() as Float32Array,
+    },
+  );
+  const [B, N] = dVT.shape as [number, number];
+  const paramShape = (values: Float64Array, scalar: boolean) => (values.length === 1 && scalar ? [] : [values.length]);
+  return {
+    current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [s.shape.T, B, N] : [B, N]),
+    v0: () => tf.tensor2d(g.gV0, [B, N]),
+    a0: () => tf.tensor2d(g.gA0, [B, N]),
+    beta: () => tf.tensor(Float32Array.from(g.gBeta), paramShape(g.gBeta, a.betaScalar)),
+    theta: () => tf.tensor(Float32Array.from(g.gTheta), paramShape(g.gTheta, a.thetaScalar)),
+    rho: () => tf.tensor(Float32Array.from(g.gRho), paramShape(g.gRho, a.rhoScalar)),
+    b: () => tf.tensor(Float32Array.from(g.gB), paramShape(g.gB, a.bScalar)),
+  };
+}
 
 function register(): void {
-  if (registered) return;
-  for (const backendName of ['tensorflow', 'cpu']) {
-    tf.registerKernel({ kernelName: ALIF_SCAN_KERNEL, backendName, kernelFunc: forwardKernel as unknown as Parameters<typeof tf.registerKernel>[0]['kernelFunc'] });
-  }
-  tf.registerGradient({
-    kernelName: ALIF_SCAN_KERNEL,
-    outputsToSave: [true, false, false, false, false],
-    gradFunc: (dys, saved, attrs) => {
-      const [dS, dV, dTh, dVT, dAT] = dys as Tensor[];
-      const a = attrs as unknown as ScanAttrs;
-      const s = savedByOutput.get(saved[0].dataId);
-      if (!s) throw new Error('alifScan backward: the forward pass state is gone (was the spikes tensor disposed before the gradient?).');
-      const g = alifKernel().backward(
-        s.shape,
-        { beta: s.beta, theta: s.theta, rho: s.rho, b: s.b, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
-        { v0: s.v0, spikes: s.spikes, u: s.u, a: s.a },
-        {
-          gS: dS.dataSync() as Float32Array,
-          gV: a.membrane ? (dV.dataSync() as Float32Array) : null,
-          gTh: a.thresholds ? (dTh.dataSync() as Float32Array) : null,
-          gVT: dVT.dataSync() as Float32Array,
-          gAT: dAT.dataSync() as Float32Array,
-        },
-      );
-      const [B, N] = dVT.shape as [number, number];
-      const paramShape = (values: Float64Array, scalar: boolean) => (values.length === 1 && scalar ? [] : [values.length]);
-      return {
-        current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [s.shape.T, B, N] : [B, N]),
-        v0: () => tf.tensor2d(g.gV0, [B, N]),
-        a0: () => tf.tensor2d(g.gA0, [B, N]),
-        beta: () => tf.tensor(Float32Array.from(g.gBeta), paramShape(g.gBeta, a.betaScalar)),
-        theta: () => tf.tensor(Float32Array.from(g.gTheta), paramShape(g.gTheta, a.thetaScalar)),
-        rho: () => tf.tensor(Float32Array.from(g.gRho), paramShape(g.gRho, a.rhoScalar)),
-        b: () => tf.tensor(Float32Array.from(g.gB), paramShape(g.gB, a.bScalar)),
-      };
-    },
-  });
-  registered = true;
+  registerFusedKernel(ALIF_SCAN_KERNEL, forwardKernel, gradient);
 }
 
-function asVector(x: Tensor | number, name: string, n: number): Tensor {
-  const t = typeof x === 'number' ? tf.scalar(x) : x;
-  if (!(t.rank === 0 || (t.rank === 1 && (t.shape[0] === n || t.shape[0] === 1)))) {
-    throw new Error(`${name} must be a scalar or a vector of ${n} (one per neuron), got shape [${t.shape.join(', ')}].`);
-  }
-  if (t.dtype !== 'float32') throw new Error(`${name} must be float32, got ${t.dtype}.`);
-  return t;
-}
 
 function checkState(t: Tensor | null | undefined, name: string, B: number, N: number): void {
   if (t && (t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== N)) throw new Error(`${name} must be [${B}, ${N}] like the current, got [${t.shape.join(', ')}].`);
@@ -184,7 +159,7 @@ export function alifScan(current: Tensor, params: AlifScanParameters, initial: {
   checkState(initial?.a, 'initial.a', B, N);
   const owned: Tensor[] = [];
   const vector = (x: Tensor | number, name: string) => {
-    const t = asVector(x, name, N);
+    const t = parameterVector(x, name, N);
     if (typeof x === 'number') owned.push(t);
     return t;
   };
@@ -212,9 +187,7 @@ export function alifScan(current: Tensor, params: AlifScanParameters, initial: {
     rhoScalar: inputs.rho.rank === 0,
     bScalar: inputs.b.rank === 0,
   };
-  const [spikes, mem, th, finalMembrane, finalAdaptation] = tf
-    .engine()
-    .runKernel(ALIF_SCAN_KERNEL, inputs, attrs as unknown as Parameters<ReturnType<typeof tf.engine>['runKernel']>[2]) as Tensor[];
+  const [spikes, mem, th, finalMembrane, finalAdaptation] = runFusedKernel(ALIF_SCAN_KERNEL, inputs, attrs);
   tf.dispose(owned);
   if (!membrane) mem.dispose();
   if (!thresholds) th.dispose();

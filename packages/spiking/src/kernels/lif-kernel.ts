@@ -81,7 +81,8 @@ function nativeKernel(binding: NativeBinding): LifKernel {
   };
 }
 
-const SG = [
+/** Surrogate derivatives by id (SURROGATE_IDS), as in native/lif_math.h: used by the JavaScript kernels. */
+export const SURROGATE_FUNCTIONS: ((slope: number, x: number) => number)[] = [
   (a: number, x: number) => (0.5 * a) / (1 + ((Math.PI / 2) * a * x) ** 2),
   (a: number, x: number) => 1 / (1 + a * Math.abs(x)) ** 2,
   (a: number, x: number) => {
@@ -121,7 +122,7 @@ export const jsKernel: LifKernel = {
   },
   backward(sh, p, saved, g) {
     const { T, M, N } = sh;
-    const sg = SG[p.surrogate];
+    const sg = SURROGATE_FUNCTIONS[p.surrogate];
     const gI = new Float32Array(sh.inputPerStep ? T * M : M);
     const gV0 = new Float32Array(M);
     const gBeta = new Float64Array(p.beta.length);

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { nativeAddon } from './lif-kernel';
+import { nativeAddon, SURROGATE_FUNCTIONS } from './lif-kernel';
 import { acquireBuffer } from './buffer-pool';
 
 /**
@@ -38,16 +38,6 @@ export interface LifLinearKernel {
 // CRISTAL_NATIVE_THREADS overrides the thread count of the native kernels (default: the cores).
 const threads = Math.max(1, Number(process.env.CRISTAL_NATIVE_THREADS) || Math.min(os.cpus().length, 8));
 
-const SG = [
-  (a: number, x: number) => (0.5 * a) / (1 + ((Math.PI / 2) * a * x) ** 2),
-  (a: number, x: number) => 1 / (1 + a * Math.abs(x)) ** 2,
-  (a: number, x: number) => {
-    const s = 1 / (1 + Math.exp(-a * x));
-    return a * s * (1 - s);
-  },
-  (a: number, x: number) => Math.max(0, a * (1 - a * Math.abs(x))),
-  () => 1,
-];
 
 const resetV = (reset: number, u: number, s: number, th: number) => (reset === 0 ? Math.fround(u - th * s) : reset === 1 ? u * (1 - s) : u);
 
@@ -80,7 +70,7 @@ export const jsLifLinearKernel: LifLinearKernel = {
   },
   backward(sh, p, saved, gOut, gVT) {
     const { T, B, N, K } = sh;
-    const sg = SG[p.surrogate];
+    const sg = SURROGATE_FUNCTIONS[p.surrogate];
     const gI = new Float32Array(sh.inputPerStep ? T * B * N : B * N);
     const a = gVT ? Float32Array.from(gVT) : new Float32Array(B * N);
     const gW = new Float64Array(N * K);

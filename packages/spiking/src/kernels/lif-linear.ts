@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '@cristal/tensor';
+import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
 import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { RESET_IDS, type ResetMode } from './lif-kernel';
 import { lifLinearKernel, type LinearShape } from './lif-linear-kernel';
@@ -43,68 +44,55 @@ interface Saved {
 }
 const savedByOutput = new WeakMap<object, Saved>();
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type Backend = { readSync(dataId: object): unknown; write(values: Float32Array, shape: number[], dtype: string): object };
-
-function forwardKernel({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }): TensorInfo[] {
+const forwardKernel: ForwardKernel = ({ inputs, backend, attrs }) => {
   const be = backend as Backend;
   const a = attrs as Attrs;
   const perStep = inputs.current.shape.length === 3;
   const [B, N] = inputs.v0.shape;
   const K = inputs.weight.shape[1];
   const shape: LinearShape = { T: a.steps, B, N, K, inputPerStep: perStep };
-  const copy = (t: TensorInfo) => Float32Array.from(be.readSync(t.dataId) as Float32Array);
-  const v0 = copy(inputs.v0);
-  const beta = copy(inputs.beta);
-  const theta = copy(inputs.theta);
-  const W = copy(inputs.weight);
-  const r = lifLinearKernel().forward(shape, be.readSync(inputs.current.dataId) as Float32Array, v0, beta, theta, a.reset, W);
-  const out: TensorInfo = { dataId: be.write(r.out, [a.steps, B, K], 'float32'), shape: [a.steps, B, K], dtype: 'float32' };
+  const v0 = readCopy(be, inputs.v0);
+  const beta = readCopy(be, inputs.beta);
+  const theta = readCopy(be, inputs.theta);
+  const W = readCopy(be, inputs.weight);
+  const r = lifLinearKernel().forward(shape, readView(be, inputs.current), v0, beta, theta, a.reset, W);
+  const out = writeOutput(be, [a.steps, B, K], r.out);
   if (gradientsRecording()) savedByOutput.set(out.dataId, { shape, v0, beta, theta, W, u: r.u });
   else releaseBuffer(r.u);
   return [
     out,
-    { dataId: be.write(r.vT, [B, N], 'float32'), shape: [B, N], dtype: 'float32' },
-    { dataId: be.write(Float32Array.from(r.spikeCount), [a.steps], 'float32'), shape: [a.steps], dtype: 'float32' },
+    writeOutput(be, [B, N], r.vT),
+    writeOutput(be, [a.steps], Float32Array.from(r.spikeCount)),
   ];
+};
+
+function gradient(dys: Tensor[], saved: Tensor[], attrs: unknown): Record<string, () => Tensor> {
+  const [dOut, dVT] = dys;
+  const a = attrs as unknown as Attrs;
+  const s = savedByOutput.get(saved[0].dataId);
+  if (!s) throw new Error('lifLinear backward: the forward pass state is gone (was the output disposed before the gradient?).');
+  const g = lifLinearKernel().backward(
+    s.shape,
+    { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
+    { v0: s.v0, W: s.W, u: s.u },
+    dOut.dataSync() as Float32Array,
+    dVT.dataSync() as Float32Array,
+  );
+  // One backward per forward: the saved membrane goes back to the pool.
+  savedByOutput.delete(saved[0].dataId);
+  releaseBuffer(s.u);
+  const { T, B, N, K } = s.shape;
+  return {
+    current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [T, B, N] : [B, N]),
+    v0: () => tf.tensor2d(g.gV0, [B, N]),
+    beta: () => tf.tensor(Float32Array.from(g.gBeta), a.betaScalar ? [] : [s.beta.length]),
+    theta: () => tf.tensor(Float32Array.from(g.gTheta), a.thetaScalar ? [] : [s.theta.length]),
+    weight: () => tf.tensor2d(Float32Array.from(g.gW), [N, K]),
+  };
 }
 
-let registered = false;
-
 function register(): void {
-  if (registered) return;
-  for (const backendName of ['tensorflow', 'cpu']) {
-    tf.registerKernel({ kernelName: LIF_LINEAR_KERNEL, backendName, kernelFunc: forwardKernel as unknown as Parameters<typeof tf.registerKernel>[0]['kernelFunc'] });
-  }
-  tf.registerGradient({
-    kernelName: LIF_LINEAR_KERNEL,
-    outputsToSave: [true, false, false],
-    gradFunc: (dys, saved, attrs) => {
-      const [dOut, dVT] = dys as Tensor[];
-      const a = attrs as unknown as Attrs;
-      const s = savedByOutput.get(saved[0].dataId);
-      if (!s) throw new Error('lifLinear backward: the forward pass state is gone (was the output disposed before the gradient?).');
-      const g = lifLinearKernel().backward(
-        s.shape,
-        { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
-        { v0: s.v0, W: s.W, u: s.u },
-        dOut.dataSync() as Float32Array,
-        dVT.dataSync() as Float32Array,
-      );
-      // One backward per forward: the saved membrane goes back to the pool.
-      savedByOutput.delete(saved[0].dataId);
-      releaseBuffer(s.u);
-      const { T, B, N, K } = s.shape;
-      return {
-        current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [T, B, N] : [B, N]),
-        v0: () => tf.tensor2d(g.gV0, [B, N]),
-        beta: () => tf.tensor(Float32Array.from(g.gBeta), a.betaScalar ? [] : [s.beta.length]),
-        theta: () => tf.tensor(Float32Array.from(g.gTheta), a.thetaScalar ? [] : [s.theta.length]),
-        weight: () => tf.tensor2d(Float32Array.from(g.gW), [N, K]),
-      };
-    },
-  });
-  registered = true;
+  registerFusedKernel(LIF_LINEAR_KERNEL, forwardKernel, gradient);
 }
 
 /**
@@ -132,13 +120,8 @@ export function lifLinear(
   if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, N] currents), got ${T}.`);
   const [B, N] = current.shape.slice(perStep ? 1 : 0) as [number, number];
   if (weight.rank !== 2 || weight.shape[0] !== N) throw new Error(`weight must be [${N}, K] (one row per neuron), got [${weight.shape.join(', ')}].`);
-  const vector = (x: Tensor | number, name: string) => {
-    const t = typeof x === 'number' ? tf.scalar(x) : x;
-    if (!(t.rank === 0 || (t.rank === 1 && t.shape[0] === N))) throw new Error(`${name} must be a scalar or a vector of ${N}, got shape [${t.shape.join(', ')}].`);
-    return t;
-  };
-  const betaT = vector(beta, 'beta');
-  const thetaT = vector(threshold, 'threshold');
+  const betaT = parameterVector(beta, 'beta', N);
+  const thetaT = parameterVector(threshold, 'threshold', N);
   const v0T = v0 ?? tf.zeros([B, N]);
   const attrs: Attrs = {
     steps: T as number,
@@ -149,9 +132,7 @@ export function lifLinear(
     betaScalar: betaT.rank === 0,
     thetaScalar: thetaT.rank === 0,
   };
-  const [output, finalMembrane, spikeCounts] = tf
-    .engine()
-    .runKernel(LIF_LINEAR_KERNEL, { current, v0: v0T, beta: betaT, theta: thetaT, weight }, attrs as unknown as Parameters<ReturnType<typeof tf.engine>['runKernel']>[2]) as Tensor[];
+  const [output, finalMembrane, spikeCounts] = runFusedKernel(LIF_LINEAR_KERNEL, { current, v0: v0T, beta: betaT, theta: thetaT, weight }, attrs);
   if (!v0) v0T.dispose();
   if (typeof beta === 'number') betaT.dispose();
   if (typeof threshold === 'number') thetaT.dispose();

@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '@cristal/tensor';
+import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel, type TensorInfo } from './fused-kernel';
 import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { lifKernel, RESET_IDS, type ResetMode, type ScanShape } from './lif-kernel';
 import { gradientsRecording, releaseBuffer } from './buffer-pool';
@@ -46,83 +47,58 @@ interface SavedScan {
 }
 const savedByOutput = new WeakMap<object, SavedScan>();
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-// The KernelBackend contract every backend implements (tensorflow and cpu alike).
-type Backend = { readSync(dataId: object): unknown; write(values: Float32Array, shape: number[], dtype: string): object };
-
-function output(be: Backend, shape: number[], values: Float32Array): TensorInfo {
-  return { dataId: be.write(values, shape, 'float32'), shape, dtype: 'float32' };
-}
-
 function scanShape(current: TensorInfo, steps: number): ScanShape {
   const perStep = current.shape.length === 3;
   const [B, N] = current.shape.slice(perStep ? 1 : 0);
   return { T: steps, M: B * N, N, inputPerStep: perStep };
 }
 
-function forwardKernel({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: unknown }): TensorInfo[] {
+const forwardKernel: ForwardKernel = ({ inputs, backend, attrs }) => {
   const be = backend as Backend;
   const a = attrs as ScanAttrs;
   const shape = scanShape(inputs.current, a.steps);
-  const read = (t: TensorInfo) => Float32Array.from(be.readSync(t.dataId) as Float32Array);
-  const saved = { shape, v0: read(inputs.v0), beta: read(inputs.beta), theta: read(inputs.theta) };
-  const current = be.readSync(inputs.current.dataId) as Float32Array;
+  const saved = { shape, v0: readCopy(be, inputs.v0), beta: readCopy(be, inputs.beta), theta: readCopy(be, inputs.theta) };
+  const current = readView(be, inputs.current);
   const out = lifKernel().forward(shape, current, saved.v0, saved.beta, saved.theta, a.reset, a.membrane);
   const [B, N] = inputs.v0.shape;
-  const spikes = output(be, [shape.T, B, N], out.spikes);
+  const spikes = writeOutput(be, [shape.T, B, N], out.spikes);
   if (gradientsRecording()) savedByOutput.set(spikes.dataId, { ...saved, spikes: out.spikes, u: out.u });
   else releaseBuffer(out.u);
   return [
     spikes,
-    output(be, out.v ? [shape.T, B, N] : [0], out.v ?? new Float32Array(0)),
-    output(be, [B, N], out.vT),
+    writeOutput(be, out.v ? [shape.T, B, N] : [0], out.v ?? new Float32Array(0)),
+    writeOutput(be, [B, N], out.vT),
   ];
-}
+};
 
-let registered = false;
+function gradient(dys: Tensor[], saved: Tensor[], attrs: unknown): Record<string, () => Tensor> {
+  const [dS, dV, dVT] = dys;
+  const a = attrs as unknown as ScanAttrs;
+  const s = savedByOutput.get(saved[0].dataId);
+  if (!s) throw new Error('lifScan backward: the forward pass state is gone (was the spikes tensor disposed before the gradient?).');
+  const g = lifKernel().backward(
+    s.shape,
+    { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
+    { v0: s.v0, spikes: s.spikes, u: s.u },
+    { gS: dS.dataSync() as Float32Array, gV: a.membrane ? (dV.dataSync() as Float32Array) : null, gVT: dVT.dataSync() as Float32Array },
+  );
+  savedByOutput.delete(saved[0].dataId);
+  releaseBuffer(s.u);
+  const [B, N] = dVT.shape as [number, number];
+  const betaShape = s.beta.length === 1 && a.betaScalar ? [] : [s.beta.length];
+  const thetaShape = s.theta.length === 1 && a.thetaScalar ? [] : [s.theta.length];
+  return {
+    current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [s.shape.T, B, N] : [B, N]),
+    v0: () => tf.tensor2d(g.gV0, [B, N]),
+    beta: () => tf.tensor(Float32Array.from(g.gBeta), betaShape),
+    theta: () => tf.tensor(Float32Array.from(g.gTheta), thetaShape),
+  };
+}
 
 function register(): void {
-  if (registered) return;
-  for (const backendName of ['tensorflow', 'cpu']) {
-    tf.registerKernel({ kernelName: LIF_SCAN_KERNEL, backendName, kernelFunc: forwardKernel as unknown as Parameters<typeof tf.registerKernel>[0]['kernelFunc'] });
-  }
-  tf.registerGradient({
-    kernelName: LIF_SCAN_KERNEL,
-    outputsToSave: [true, false, false],
-    gradFunc: (dys, saved, attrs) => {
-      const [dS, dV, dVT] = dys as Tensor[];
-      const a = attrs as unknown as ScanAttrs;
-      const s = savedByOutput.get(saved[0].dataId);
-      if (!s) throw new Error('lifScan backward: the forward pass state is gone (was the spikes tensor disposed before the gradient?).');
-      const g = lifKernel().backward(
-        s.shape,
-        { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
-        { v0: s.v0, spikes: s.spikes, u: s.u },
-        { gS: dS.dataSync() as Float32Array, gV: a.membrane ? (dV.dataSync() as Float32Array) : null, gVT: dVT.dataSync() as Float32Array },
-      );
-      savedByOutput.delete(saved[0].dataId);
-      releaseBuffer(s.u);
-      const [B, N] = dVT.shape as [number, number];
-      const betaShape = s.beta.length === 1 && a.betaScalar ? [] : [s.beta.length];
-      const thetaShape = s.theta.length === 1 && a.thetaScalar ? [] : [s.theta.length];
-      return {
-        current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [s.shape.T, B, N] : [B, N]),
-        v0: () => tf.tensor2d(g.gV0, [B, N]),
-        beta: () => tf.tensor(Float32Array.from(g.gBeta), betaShape),
-        theta: () => tf.tensor(Float32Array.from(g.gTheta), thetaShape),
-      };
-    },
-  });
-  registered = true;
+  registerFusedKernel(LIF_SCAN_KERNEL, forwardKernel, gradient);
 }
 
-function asVector(x: Tensor | number, name: string, n: number): Tensor {
-  const t = typeof x === 'number' ? tf.scalar(x) : x;
-  if (!(t.rank === 0 || (t.rank === 1 && (t.shape[0] === n || t.shape[0] === 1)))) {
-    throw new Error(`${name} must be a scalar or a vector of ${n} (one per neuron), got shape [${t.shape.join(', ')}].`);
-  }
-  return t;
-}
 
 /**
  * A whole sequence through a layer of LIF neurons in one fused kernel call, forward and backward,
@@ -148,8 +124,8 @@ export function lifScan(current: Tensor, beta: Tensor | number, threshold: Tenso
   if (v0 && (v0.rank !== 2 || v0.shape[0] !== B || v0.shape[1] !== N)) {
     throw new Error(`v0 must be [${B}, ${N}] like the current, got [${v0.shape.join(', ')}].`);
   }
-  const betaT = asVector(beta, 'beta', N);
-  const thetaT = asVector(threshold, 'threshold', N);
+  const betaT = parameterVector(beta, 'beta', N);
+  const thetaT = parameterVector(threshold, 'threshold', N);
   const v0T = v0 ?? tf.zeros([B, N]);
   const attrs: ScanAttrs & { betaScalar: boolean; thetaScalar: boolean } = {
     steps: T as number,
@@ -161,9 +137,7 @@ export function lifScan(current: Tensor, beta: Tensor | number, threshold: Tenso
     betaScalar: betaT.rank === 0,
     thetaScalar: thetaT.rank === 0,
   };
-  const [spikes, mem, finalMembrane] = tf
-    .engine()
-    .runKernel(LIF_SCAN_KERNEL, { current, v0: v0T, beta: betaT, theta: thetaT }, attrs as unknown as Parameters<ReturnType<typeof tf.engine>['runKernel']>[2]) as Tensor[];
+  const [spikes, mem, finalMembrane] = runFusedKernel(LIF_SCAN_KERNEL, { current, v0: v0T, beta: betaT, theta: thetaT }, attrs);
   if (!v0) v0T.dispose();
   if (typeof beta === 'number') betaT.dispose();
   if (typeof threshold === 'number') thetaT.dispose();
