@@ -1,1 +1,3 @@
-module.exports = require('../../jest.preset.cjs').projectConfig(__dirname);
+module.exports = require('../../jest.preset.cjs').projectConfig(__dirname, {
+  testEnvironment: require('node:path').join(__dirname, 'jest.environment.cjs'),
+});
