@@ -47,6 +47,12 @@ describe('safetensors', () => {
     tf.dispose([w, idx, mask, ...Object.values(tensors)]);
   });
 
+  it('decodes a Node Buffer (a view into pooled memory) correctly', () => {
+    const bytes = encodeSafetensors({ a: { dtype: 'F32', shape: [3], data: new Float32Array([1.5, -2, 3]) } });
+    const pooled = Buffer.from(bytes); // small Buffers share one pool: byteOffset != 0
+    expect(Array.from(decodeSafetensors(pooled).tensors.a.data)).toEqual([1.5, -2, 3]);
+  });
+
   it('reads half precision, bfloat16, int64 and float64 files', () => {
     const f16 = new Uint8Array(new Uint16Array([0x3c00, 0xc000, 0x7bff, 0x0001]).buffer);
     const bf16 = new Uint8Array(new Uint16Array([0x3f80, 0xc0a0]).buffer);

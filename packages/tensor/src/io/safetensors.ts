@@ -109,8 +109,9 @@ function halfToFloat(h: number): number {
 }
 
 function decodeData(dtype: SafetensorsDtype, bytes: Uint8Array, where: string): RawTensor['data'] {
-  // Copy first: the slice is then aligned whatever its offset in the file.
-  const buf = bytes.slice().buffer;
+  // Copy first, so the data is aligned whatever its offset in the file. `new Uint8Array(view)` always
+  // copies; `view.slice()` would not for a Node Buffer (Buffer.slice is a view of pooled memory).
+  const buf = new Uint8Array(bytes).buffer;
   switch (dtype) {
     case 'F32':
       return new Float32Array(buf);
