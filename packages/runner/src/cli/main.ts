@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function processIo(): CliIo {
+export function processIo(): CliIo {
   // Re-running this CLI for sweep jobs keeps Node's flags (conditions, the TypeScript hook).
   return {
     out: (text) => process.stdout.write(text),
