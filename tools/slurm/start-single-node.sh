@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Starts a one-node Slurm cluster (munge + slurmctld + slurmd on this host) from Debian's
 # slurm-wlm, as an integration target for `lab sweep --launcher slurm`. Run as root.
-# UNTESTED in CI: written for Debian bookworm's slurm-wlm 22.x; see README.md here.
+# .ci/run uses it for the runner's Slurm integration tests (LAB_SLURM=1). Idempotent.
 set -euo pipefail
-apt-get install -y --no-install-recommends slurm-wlm munge >/dev/null
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+  # A fresh machine may have no package lists yet.
+  apt-cache policy slurm-wlm 2>/dev/null | grep -q 'Candidate: [0-9]' || apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends slurm-wlm munge >/dev/null
+fi
 host=$(hostname -s)
 cpus=$(nproc)
 mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))

@@ -19,8 +19,12 @@ export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
     launcher: { kind: 'string' },
     profile: { kind: 'string' },
     set: { kind: 'list' },
+    partition: { kind: 'string' },
+    time: { kind: 'string' },
+    cpus: { kind: 'string' },
+    mem: { kind: 'string' },
   });
-  if (args.positional.length !== 1) throw new UsageError('Usage: lab sweep <project>:<experiment> --grid key=v1,v2 ... [--seeds 0..4] [--parallel P] [--launcher local|slurm]');
+  if (args.positional.length !== 1) throw new UsageError('Usage: lab sweep <project>:<experiment> --grid key=v1,v2 ... [--seeds 0..4] [--parallel P] [--launcher local|slurm] [--partition P] [--time T] [--cpus N] [--mem M]');
   const qualified = args.positional[0];
   const launcher = stringOption(args, 'launcher') ?? 'local';
   if (launcher !== 'local' && launcher !== 'slurm') throw new UsageError(`--launcher must be local or slurm, got "${launcher}".`);
@@ -58,12 +62,22 @@ export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
   } else {
     const env: Record<string, string> = { LAB_HOME: store.home };
     if (io.env['LAB_EXPERIMENT_MODULES']) env['LAB_EXPERIMENT_MODULES'] = io.env['LAB_EXPERIMENT_MODULES'];
-    const submission = submitSlurmArray(dir, commands, parallel, id, env);
+    const cpus = integerOption(args, 'cpus');
+    const resources = { partition: stringOption(args, 'partition'), time: stringOption(args, 'time'), cpusPerTask: cpus, mem: stringOption(args, 'mem') };
+    const submission = submitSlurmArray(dir, commands, parallel, id, env, resources);
     io.err(`submitted Slurm array job ${submission.jobId}\n`);
     await waitForSlurm(submission.jobId);
   }
   const runs = store.listRuns({ sweepId: id });
   store.close();
+  if (launcher === 'slurm' && runs.filter((r) => r.status === 'finished').length < jobs.length) {
+    // A job that died before or outside the runner leaves no run record: its log is the only witness.
+    for (let i = 0; i < jobs.length; i++) {
+      const log = path.join(dir, `job-${i}.log`);
+      const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '(no log)';
+      io.err(`job ${i} log (${log}):\n  ${tail}\n`);
+    }
+  }
   io.out(`sweep ${id}: ${runs.filter((r) => r.status === 'finished').length}/${jobs.length} runs finished\n`);
   printComparison(io, runs);
   return failed > 0 || runs.length < jobs.length ? 1 : 0;
