@@ -7,13 +7,19 @@ const path = require('node:path');
 // (directory name under node_modules) when it ships only ESM.
 const esmOnly = ['onnx-buf', '@bufbuild'];
 
-/** @param {string} projectDir absolute directory of the project (pass `__dirname`). */
-function projectConfig(projectDir, overrides = {}) {
+/**
+ * @param {string} projectDir absolute directory of the project (pass `__dirname`).
+ * @param {{ onnxruntime?: boolean } & Record<string, unknown>} options `onnxruntime: true` for
+ *   projects whose tests run onnxruntime-node sessions (see tools/jest/onnxruntime-environment.cjs);
+ *   anything else overrides the Jest config.
+ */
+function projectConfig(projectDir, options = {}) {
+  const { onnxruntime = false, ...overrides } = options;
   const name = require(path.join(projectDir, 'package.json')).name;
   return {
     displayName: name,
     rootDir: projectDir,
-    testEnvironment: 'node',
+    testEnvironment: onnxruntime ? path.join(__dirname, 'tools/jest/onnxruntime-environment.cjs') : 'node',
     testEnvironmentOptions: {
       customExportConditions: ['@cristal/source', 'node', 'node-addons'],
     },

@@ -1,3 +1,1 @@
-module.exports = require('../../jest.preset.cjs').projectConfig(__dirname, {
-  testEnvironment: require('node:path').join(__dirname, 'jest.environment.cjs'),
-});
+module.exports = require('../../jest.preset.cjs').projectConfig(__dirname, { onnxruntime: true });
