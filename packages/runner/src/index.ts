@@ -11,7 +11,7 @@ export { RunStore, type RunFilter, type SweepRecord } from './store/run-store';
 export { StoreError } from './store/store-error';
 export { labHome } from './store/lab-home';
 export { RUN_STATUSES, type RunRecord, type RunStatus, type MetricRow, type ArtifactRecord } from './store/run-record';
-export type { RunContext } from './run/run-context';
+export type { RunContext, RunProvenance } from './run/run-context';
 export { MetricLogger, type MetricOptions } from './run/metric-logger';
 export { ArtifactWriter } from './run/artifact-writer';
 export { CheckpointManager, restoreVariables, type Checkpoint, type CheckpointState } from './run/checkpoints';

@@ -46,6 +46,15 @@ describe('lab CLI', () => {
     for (const artifact of reference.artifacts) {
       expect(createHash('sha256').update(fs.readFileSync(path.join(dir, artifact.path))).digest('hex')).toBe(artifact.sha256);
     }
+    // what an ONNX export stamps into its metadata: the run's own identity
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'weights-summary.json'), 'utf8')).provenance).toEqual({
+      project: 'runner-toy',
+      experiment: 'regression',
+      runId: reference.id,
+      gitCommit: `${reference.git.commit ?? 'unknown'}${reference.git.dirty ? '-dirty' : ''}`,
+      configHash: reference.configHash,
+    });
+    expect(reference.configHash).toMatch(/^[0-9a-f]{16}$/);
     const shown = lab(['show', reference.id.slice(0, 17)], env);
     expect(shown.stdout).toContain(`run        ${reference.id} (reference)`);
     const listed = JSON.parse(lab(['runs', '--status', 'finished', '--json'], env).stdout) as RunRecord[];

@@ -178,6 +178,13 @@ async function execute(
   const ctx = createRunContext(
     {
       runId: id,
+      provenance: {
+        project: record.project,
+        experiment: record.experiment,
+        runId: id,
+        gitCommit: `${record.git.commit ?? 'unknown'}${record.git.dirty ? '-dirty' : ''}`,
+        configHash: record.configHash,
+      },
       runDir,
       profile: record.profile,
       config: record.config,

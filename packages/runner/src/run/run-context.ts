@@ -6,9 +6,24 @@ import type { ProgressReporter } from './progress';
 import { RunInterrupted } from './run-errors';
 import type { TextLog } from './text-log';
 
+/**
+ * Who made a result, in the field names of `@cristal/onnx`'s ClassifierMetadata, so an experiment
+ * stamps its exported model with `{ ...ctx.provenance, modelFamily, testMetrics }` and the file alone
+ * names its run. `gitCommit` is `unknown` outside a git checkout and ends in `-dirty` when tracked
+ * files differed from that commit at the start of the run.
+ */
+export interface RunProvenance {
+  readonly project: string;
+  readonly experiment: string;
+  readonly runId: string;
+  readonly gitCommit: string;
+  readonly configHash: string;
+}
+
 /** What an experiment's `run(ctx)` gets. */
 export interface RunContext<C> {
   readonly runId: string;
+  readonly provenance: RunProvenance;
   readonly runDir: string;
   readonly profile: string;
   /** The resolved, validated config. */

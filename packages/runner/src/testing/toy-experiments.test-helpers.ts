@@ -71,7 +71,7 @@ export const regression = defineExperiment({
       all.x.dispose();
       all.y.dispose();
       ctx.metrics.log('loss', finalLoss, { step: steps, context: 'test' });
-      ctx.artifacts.write('weights-summary.json', JSON.stringify({ wNorm: tf.tidy(() => tf.norm(w).dataSync()[0]) }));
+      ctx.artifacts.write('weights-summary.json', JSON.stringify({ wNorm: tf.tidy(() => tf.norm(w).dataSync()[0]), provenance: ctx.provenance }));
       return { loss: finalLoss, accuracy };
     } finally {
       w.dispose();
