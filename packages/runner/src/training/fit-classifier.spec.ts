@@ -1,0 +1,130 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createImageSet, type ImageSet } from '@cristal/datasets';
+import { RandomStream, tf, type Scalar, type Tensor2D, type Variable } from '@cristal/tensor';
+import { z } from 'zod';
+import { defineExperiment } from '../experiment/define-experiment';
+import { ExperimentRegistry } from '../experiment/registry';
+import { prepareRun, resumeRun, startRun } from '../run/execute-run';
+import { RunStore } from '../store/run-store';
+import { tempLabHome, WORKSPACE_ROOT } from '../testing/cli.test-helpers';
+import { evaluateClassifier } from './evaluate-classifier';
+import { fitClassifier, plannedSteps } from './fit-classifier';
+
+jest.setTimeout(60_000);
+
+/** Class k lights up pixels p with p % 10 == k, plus noise: linearly separable. */
+function toySet(name: string, count: number, seed: number): ImageSet {
+  const stream = new RandomStream(seed, name);
+  const images = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = stream.int(10);
+    for (let p = 0; p < 784; p++) images[i * 784 + p] = (p % 10 === labels[i] ? 120 : 0) + Math.floor(stream.uniform() * 120);
+  }
+  return createImageSet(name, images, labels);
+}
+
+const train = toySet('toy-train', 250, 1);
+const test = toySet('toy-test', 120, 2);
+let crashOnce = { at: -1 };
+
+const softmaxRegression = defineExperiment({
+  name: 'softmax-regression',
+  description: 'fitClassifier on a separable toy set (tests only).',
+  schema: z.object({
+    epochs: z.number().int().min(1).default(3).describe('Epochs.'),
+    crashAt: z.number().int().default(-1).describe('Throw from the loss at this step, once per process (-1: never).'),
+  }),
+  profiles: { quick: {}, full: {} },
+  run: async (ctx) => {
+    const w = tf.variable(ctx.random.init.normalTensor([784, 10], 0, 0.01)) as Variable;
+    const b = tf.variable(tf.zeros([10])) as Variable;
+    crashOnce = { at: ctx.resume ? -1 : ctx.config.crashAt };
+    const logits = (x: Tensor2D) => tf.add(tf.matMul(x, w), b) as Tensor2D;
+    const before = tf.memory().numTensors;
+    const fit = await fitClassifier(
+      ctx,
+      {
+        variables: { w, b },
+        loss: (x, labels, step) => {
+          if (step === crashOnce.at) throw new Error(`injected crash at step ${step}`);
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10), logits(x)) as Scalar;
+        },
+        probabilities: (x) => tf.softmax(logits(x)),
+      },
+      { train, test, epochs: ctx.config.epochs, batchSize: 32, learningRate: 0.01, checkpointEvery: 4, logEvery: 1 },
+    );
+    const leaked = tf.memory().numTensors - before;
+    ctx.artifacts.write('weights.json', JSON.stringify({ w: Array.from(w.dataSync()), b: Array.from(b.dataSync()) }));
+    tf.dispose([w, b]);
+    return { accuracy: fit.test.accuracy, nll: fit.test.nll, steps: fit.steps, leaked };
+  },
+});
+
+describe('fitClassifier', () => {
+  const home = tempLabHome();
+  const registry = new ExperimentRegistry([{ project: 'fit-test', load: () => [softmaxRegression] }]);
+  const quiet = { echo: () => undefined, progress: { write: () => true } };
+  const meta = { command: ['test'], workspaceRoot: WORKSPACE_ROOT };
+  const weights = (runDir: string) => fs.readFileSync(path.join(runDir, 'weights.json'), 'utf8');
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it('learns a separable task, leaks no tensors, and gives the same weights for the same seed', async () => {
+    const store = RunStore.open(home);
+    const a = await startRun(store, prepareRun(registry, { qualified: 'fit-test:softmax-regression', seed: 9 }), meta, quiet);
+    const b = await startRun(store, prepareRun(registry, { qualified: 'fit-test:softmax-regression', seed: 9 }), meta, quiet);
+    const c = await startRun(store, prepareRun(registry, { qualified: 'fit-test:softmax-regression', seed: 10 }), meta, quiet);
+    store.close();
+    expect(a.status).toBe('finished');
+    expect(a.summary?.['steps']).toBe(3 * Math.ceil(250 / 32));
+    expect(a.summary?.['accuracy']).toBeGreaterThan(0.95);
+    expect(a.summary?.['leaked']).toBe(0);
+    expect(weights(b.runDir)).toBe(weights(a.runDir));
+    expect(weights(c.runDir)).not.toBe(weights(a.runDir));
+  });
+
+  it('continues a crashed run from its checkpoint to exactly the weights of an uninterrupted run', async () => {
+    const store = RunStore.open(home);
+    const reference = await startRun(store, prepareRun(registry, { qualified: 'fit-test:softmax-regression', seed: 4 }), meta, quiet);
+    const crashed = await startRun(store, prepareRun(registry, { qualified: 'fit-test:softmax-regression', seed: 4, overrides: ['crashAt=11'] }), meta, quiet);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error).toContain('injected crash at step 11');
+    expect(crashed.checkpointStep).toBe(8);
+    const resumed = await resumeRun(store, registry, crashed.id, ['resume'], quiet);
+    // the train loss was logged once per step, across both processes
+    const steps = store.metrics(crashed.id).filter((r) => r.context === 'train').map((r) => r.step);
+    store.close();
+    expect(resumed.error).toBeNull();
+    expect(resumed.status).toBe('finished');
+    expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(weights(resumed.runDir)).toBe(weights(reference.runDir));
+    expect(resumed.summary?.['accuracy']).toBe(reference.summary?.['accuracy']);
+  });
+
+  it('counts planned steps with the last short batch of each epoch and the cap', () => {
+    expect(plannedSteps(train, { epochs: 3, batchSize: 32 })).toBe(24);
+    expect(plannedSteps(train, { epochs: 3, batchSize: 50 })).toBe(15);
+    expect(plannedSteps(train, { epochs: 3, batchSize: 32, maxSteps: 5 })).toBe(5);
+  });
+});
+
+describe('evaluateClassifier', () => {
+  it('gives the closed-form metrics of a uniform predictor: NLL ln 10, Brier 0.9, ECE |acc - 0.1|', () => {
+    const set = toySet('uniform', 137, 3);
+    const result = evaluateClassifier((x) => tf.fill([x.shape[0], 10], 0.1) as Tensor2D, set, 50);
+    // ties break to class 0, so accuracy is the share of label 0
+    const share0 = Array.from(set.labels).filter((l) => l === 0).length / set.count;
+    expect(result.probabilities.length).toBe(137 * 10);
+    expect(result.accuracy).toBeCloseTo(share0, 12);
+    expect(result.nll).toBeCloseTo(Math.log(10), 6);
+    expect(result.brier).toBeCloseTo(0.81 + 9 * 0.01, 6);
+    expect(result.ece).toBeCloseTo(Math.abs(share0 - 0.1), 6);
+  });
+
+  it('says which shape was wrong when a model returns the wrong number of classes', () => {
+    expect(() => evaluateClassifier((x) => tf.zeros([x.shape[0], 9]) as Tensor2D, toySet('bad', 20, 4))).toThrow(
+      'evaluateClassifier(bad): the model returned probabilities [20, 9] for a batch of 20; expected [20, 10].',
+    );
+  });
+});

@@ -1,0 +1,118 @@
+import { BatchIterator, type ImageSet } from '@cristal/datasets';
+import { Adam, tf, type AdamState, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
+import { restoreVariables } from '../run/checkpoints';
+import type { RunContext } from '../run/run-context';
+import { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './evaluate-classifier';
+
+/** What `fitClassifier` needs of a model: its parameters, a training loss and class probabilities. */
+export interface TrainableClassifier {
+  /** Trainable variables by name: Adam updates them and checkpoints store them under these names. */
+  readonly variables: Readonly<Record<string, Variable>>;
+  /**
+   * The loss to minimise on one batch (pixels [B, 784] in [0, 1], integer labels [B]); runs inside
+   * the optimiser's gradient tape. `step` counts from 1 (for schedules such as a KL warm-up).
+   */
+  loss(x: Tensor2D, labels: Tensor1D, step: number): Scalar;
+  /** Class probabilities [B, 10] for evaluation. */
+  probabilities: ProbabilityFn;
+}
+
+export interface FitOptions {
+  train: ImageSet;
+  /** Evaluated once at the end (and every `evaluateEvery` steps, logged as context `test`). */
+  test: ImageSet;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  weightDecay?: number;
+  /** Checkpoint every N steps (0: only on interruption). */
+  checkpointEvery: number;
+  /** Log the training loss every N steps (default 10; the last step is always logged). */
+  logEvery?: number;
+  /** Evaluate on `test` every N steps (default 0: only at the end). */
+  evaluateEvery?: number;
+  /** Stop after this many steps even if epochs remain (quick profiles, smoke tests). */
+  maxSteps?: number;
+}
+
+export interface FitResult {
+  /** Optimiser steps taken in total (including those before a resume). */
+  steps: number;
+  /** Wall-clock seconds of training in this process (not evaluation). */
+  trainSeconds: number;
+  test: ClassifierEvaluation;
+}
+
+/** Steps a fit will take: every batch of every epoch (the last, smaller batch included), capped. */
+export function plannedSteps(train: ImageSet, options: Pick<FitOptions, 'epochs' | 'batchSize' | 'maxSteps'>): number {
+  const perEpoch = Math.ceil(train.count / options.batchSize);
+  return Math.min(options.epochs * perEpoch, options.maxSteps ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Adam keys its moments by TF.js variable names, which are counters unless a model names its
+ * variables; checkpoints use the model's own names so a resumed process (new counters) finds them.
+ */
+function renameMoments(state: AdamState, rename: ReadonlyMap<string, string>): AdamState {
+  const moments: AdamState['moments'] = {};
+  for (const [name, value] of Object.entries(state.moments)) {
+    const renamed = rename.get(name);
+    if (renamed === undefined) throw new Error(`Checkpointed Adam moments "${name}" belong to no variable of this model (it has ${[...rename.keys()].join(', ')}).`);
+    moments[renamed] = value;
+  }
+  return { step: state.step, moments };
+}
+
+/**
+ * Mini-batch Adam on a classifier inside a run: seeded shuffling from `ctx.random.data`, the loss
+ * logged as it goes (NaN ends the run `diverged`), checkpoints through `ctx.afterStep` (weights, Adam
+ * moments, data position), exact continuation on `lab resume`, test metrics at the end.
+ */
+export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableClassifier, options: FitOptions): Promise<FitResult> {
+  const { train, test, epochs, batchSize, learningRate, weightDecay = 0, checkpointEvery, logEvery = 10, evaluateEvery = 0 } = options;
+  if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`fitClassifier: epochs must be a positive integer, got ${epochs}.`);
+  const total = plannedSteps(train, options);
+  const variables = model.variables;
+  const adam = new Adam(Object.values(variables), { learningRate, weightDecay });
+  const toModelNames = new Map(Object.entries(variables).map(([key, v]) => [v.name, key]));
+  const batches = new BatchIterator(train, { batchSize, stream: ctx.random.data.fork('fit-classifier'), position: ctx.resume?.data });
+  let step = 0;
+  if (ctx.resume) {
+    restoreVariables({ ...variables }, ctx.resume);
+    if (ctx.resume.optimizer) adam.setState(renameMoments(ctx.resume.optimizer, new Map(Object.entries(variables).map(([key, v]) => [key, v.name]))));
+    step = ctx.resume.step;
+  }
+  ctx.progress.start(total, 'train', step);
+  let trainNs = 0n;
+  try {
+    while (step < total) {
+      const batch = batches.nextBatch();
+      step += 1;
+      const t0 = process.hrtime.bigint();
+      let loss: number;
+      try {
+        loss = adam.minimize(() => model.loss(batch.x, batch.y, step));
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
+      trainNs += process.hrtime.bigint() - t0;
+      if (step % logEvery === 0 || step === total || !Number.isFinite(loss)) {
+        ctx.metrics.log('loss', loss, { step, epoch: batch.epoch, context: 'train' });
+      }
+      if (evaluateEvery > 0 && step % evaluateEvery === 0 && step < total) {
+        const evaluation = evaluateClassifier(model.probabilities, test);
+        ctx.metrics.logMany({ accuracy: evaluation.accuracy, nll: evaluation.nll }, { step, epoch: batch.epoch, context: 'test' });
+      }
+      ctx.progress.update(step, { loss, epoch: batch.epoch });
+      ctx.afterStep(step, () => ({ tensors: { ...variables }, optimizer: renameMoments(adam.getState(), toModelNames), data: batches.position() }), checkpointEvery);
+      // yield to the event loop so SIGINT/SIGTERM handlers run between steps
+      if (step % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    adam.dispose();
+    ctx.progress.finish();
+  }
+  const evaluation = evaluateClassifier(model.probabilities, test);
+  ctx.metrics.logMany({ accuracy: evaluation.accuracy, nll: evaluation.nll, ece: evaluation.ece, brier: evaluation.brier }, { step, context: 'test' });
+  return { steps: step, trainSeconds: Number(trainNs) / 1e9, test: evaluation };
+}
