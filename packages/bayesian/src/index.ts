@@ -86,3 +86,16 @@ export {
 // Natural-gradient variational optimiser
 export { ivonUpdate, ivonHessianUpdate, ivonStd, type IvonBuffers, type IvonUpdateParameters } from './optim/ivon-update';
 export { Ivon, type IvonOptions, type IvonState, type IvonPosterior, type IvonStepInfo, type IvonTrustRegion } from './optim/ivon';
+// ONNX export (Bayesian MLPs: posterior mean or a seeded ensemble of weight samples)
+export { exportBayesianMlp, exportBayesianMlpToFile } from './onnx/export-bayesian-mlp';
+export {
+  BAYESIAN_MLP_FAMILY,
+  BAYESIAN_METADATA_KEYS,
+  type BayesianMlpExportOptions,
+  type ExportPosterior,
+} from './onnx/export-options';
+export { sampleEnsembleWeights, ENSEMBLE_STREAM } from './onnx/ensemble-weights';
+export { posteriorMeanLayers } from './onnx/posterior-mean-layers';
+export { pointDenseLogits, disposePointDenseLayers, type PointDenseLayer } from './onnx/point-dense-layers';
+export { posteriorMeanProbabilities, ensembleProbabilities } from './onnx/tfjs-reference';
+export { lowerBayesianMlp, SUPPORTED_EXPORT_LAYERS, type LoweredMlp, type LoweredDense, type LoweredParameter, type ExportActivation } from './onnx/lowered-mlp';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { readModelFile } from '../proto/model-io';
 import { OnnxModelError } from '../proto/onnx-error';
 import { assertClassifierSignature, INPUT_SIZE, NUM_CLASSES, PIXELS, PROBABILITIES } from '../signature/classifier-signature';
@@ -42,6 +42,17 @@ function concat(parts: Typed[]): Typed {
 }
 
 /**
+ * onnxruntime-node is loaded on first use, not at import: model-family packages import this package
+ * for the graph builder, and importing them must not start a native runtime nobody asked for.
+ */
+let runtime: typeof Ort | undefined;
+function ort(): typeof Ort {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  runtime ??= require('onnxruntime-node') as typeof Ort;
+  return runtime;
+}
+
+/**
  * A classifier with the shared signature, run by onnxruntime-node. The file is parsed and its
  * signature checked before a session exists, so a foreign or broken file fails with a message about
  * the file rather than an onnxruntime status code.
@@ -51,7 +62,7 @@ export class OnnxClassifier {
     readonly path: string,
     readonly metadata: ModelMetadata,
     readonly outputNames: readonly string[],
-    private readonly session: ort.InferenceSession,
+    private readonly session: Ort.InferenceSession,
     private readonly batchSize: number,
   ) {}
 
@@ -60,13 +71,13 @@ export class OnnxClassifier {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     const { model, bytes } = readModelFile(path);
     assertClassifierSignature(model, path);
-    let session: ort.InferenceSession;
+    let session: Ort.InferenceSession;
     try {
       // onnxruntime rejects an explicit `undefined`: unset options must be absent
-      const sessionOptions: ort.InferenceSession.SessionOptions = {};
+      const sessionOptions: Ort.InferenceSession.SessionOptions = {};
       if (options.intraOpThreads !== undefined) sessionOptions.intraOpNumThreads = options.intraOpThreads;
       if (options.interOpThreads !== undefined) sessionOptions.interOpNumThreads = options.interOpThreads;
-      session = await ort.InferenceSession.create(bytes, sessionOptions);
+      session = await ort().InferenceSession.create(bytes, sessionOptions);
     } catch (e) {
       throw new OnnxModelError(path, [`onnxruntime cannot load it: ${(e as Error).message}`]);
     }
@@ -93,7 +104,7 @@ export class OnnxClassifier {
     const parts = new Map<string, { data: Typed[]; dims: number[] }>(names.map((k) => [k, { data: [], dims: [] }]));
     for (let start = 0; start < n; start += this.batchSize) {
       const rows = Math.min(this.batchSize, n - start);
-      const feed = { [PIXELS]: new ort.Tensor('float32', pixels.subarray(start * INPUT_SIZE, (start + rows) * INPUT_SIZE), [rows, INPUT_SIZE]) };
+      const feed = { [PIXELS]: new (ort().Tensor)('float32', pixels.subarray(start * INPUT_SIZE, (start + rows) * INPUT_SIZE), [rows, INPUT_SIZE]) };
       const result = await this.session.run(feed, [...names]);
       for (const name of names) {
         const t = result[name];
