@@ -64,3 +64,16 @@ export { IzhikevichLayer } from './layers/izhikevich-layer';
 
 // Spike and energy accounting.
 export { SpikeRecorder, type LayerSpikeRecord, type RecordedLayer, type EnergyOptions } from './accounting/spike-recorder';
+
+// Feedforward spiking networks (784 -> ... -> 10 LIF layers, direct-current input) and their ONNX export.
+export {
+  checkSpikingMlpSpec,
+  spikingMlpSizes,
+  SPIKING_READOUTS,
+  type SpikingMlpSpec,
+  type SpikingMlpLayer,
+  type SpikingReadout,
+} from './networks/spiking-mlp-spec';
+export { spikingMlpForward, type SpikingMlpOutputs } from './networks/spiking-mlp-forward';
+export { exportSpikingMlp, exportSpikingMlpToFile, spikingMlpMetadata, SPIKE_COUNTS, type SpikingMlpExportOptions } from './onnx/spiking-mlp-exporter';
+export { emitSpikingMlp, stepLabel, type SpikingMlpGraph } from './onnx/spiking-mlp-graph';
