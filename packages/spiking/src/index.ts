@@ -75,5 +75,14 @@ export {
   type SpikingReadout,
 } from './networks/spiking-mlp-spec';
 export { spikingMlpForward, type SpikingMlpOutputs } from './networks/spiking-mlp-forward';
+export {
+  SpikingMlp,
+  initSpikingMlp,
+  spikingMlpTrainingForward,
+  spikingMlpSpec,
+  type SpikingMlpConfig,
+  type SpikingMlpParameters,
+  type SpikingMlpTrainingOutputs,
+} from './networks/spiking-mlp-model';
 export { exportSpikingMlp, exportSpikingMlpToFile, spikingMlpMetadata, SPIKE_COUNTS, type SpikingMlpExportOptions } from './onnx/spiking-mlp-exporter';
 export { emitSpikingMlp, stepLabel, type SpikingMlpGraph } from './onnx/spiking-mlp-graph';
