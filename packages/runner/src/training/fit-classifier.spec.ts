@@ -9,7 +9,7 @@ import { prepareRun, resumeRun, startRun } from '../run/execute-run';
 import { RunStore } from '../store/run-store';
 import { tempLabHome, WORKSPACE_ROOT } from '../testing/cli.test-helpers';
 import { evaluateClassifier } from './evaluate-classifier';
-import { fitClassifier, plannedSteps } from './fit-classifier';
+import { fitClassifier, plannedSteps, scheduledLearningRate } from './fit-classifier';
 
 jest.setTimeout(60_000);
 
@@ -100,6 +100,13 @@ describe('fitClassifier', () => {
     expect(steps).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(weights(resumed.runDir)).toBe(weights(reference.runDir));
     expect(resumed.summary?.['accuracy']).toBe(reference.summary?.['accuracy']);
+  });
+
+  it('anneals a cosine schedule from the base rate at step 1 through half at mid-run towards 0', () => {
+    expect(scheduledLearningRate(0.1, 'cosine', 1, 100)).toBe(0.1);
+    expect(scheduledLearningRate(0.1, 'cosine', 51, 100)).toBeCloseTo(0.05, 12);
+    expect(scheduledLearningRate(0.1, 'cosine', 100, 100)).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 99) / 100)) / 2, 15);
+    expect(scheduledLearningRate(0.1, 'constant', 77, 100)).toBe(0.1);
   });
 
   it('counts planned steps with the last short batch of each epoch and the cap', () => {

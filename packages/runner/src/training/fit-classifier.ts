@@ -4,6 +4,14 @@ import { restoreVariables } from '../run/checkpoints';
 import type { RunContext } from '../run/run-context';
 import { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './evaluate-classifier';
 
+export type LearningRateSchedule = 'constant' | 'cosine';
+
+/** The step size of optimiser step `step` (1-based) of `total`. */
+export function scheduledLearningRate(base: number, schedule: LearningRateSchedule, step: number, total: number): number {
+  if (schedule === 'constant') return base;
+  return (base * (1 + Math.cos((Math.PI * (step - 1)) / total))) / 2;
+}
+
 /** What `fitClassifier` needs of a model: its parameters, a training loss and class probabilities. */
 export interface TrainableClassifier {
   /** Trainable variables by name: Adam updates them and checkpoints store them under these names. */
@@ -24,6 +32,8 @@ export interface FitOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** 'constant' (default) or 'cosine': lr * (1 + cos(pi * (step - 1) / steps)) / 2, annealed to 0. */
+  schedule?: LearningRateSchedule;
   weightDecay?: number;
   /** Checkpoint every N steps (0: only on interruption). */
   checkpointEvery: number;
@@ -69,7 +79,7 @@ function renameMoments(state: AdamState, rename: ReadonlyMap<string, string>): A
  * moments, data position), exact continuation on `lab resume`, test metrics at the end.
  */
 export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableClassifier, options: FitOptions): Promise<FitResult> {
-  const { train, test, epochs, batchSize, learningRate, weightDecay = 0, checkpointEvery, logEvery = 10, evaluateEvery = 0 } = options;
+  const { train, test, epochs, batchSize, learningRate, schedule = 'constant', weightDecay = 0, checkpointEvery, logEvery = 10, evaluateEvery = 0 } = options;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`fitClassifier: epochs must be a positive integer, got ${epochs}.`);
   const total = plannedSteps(train, options);
   const variables = model.variables;
@@ -89,6 +99,7 @@ export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableCl
       const batch = batches.nextBatch();
       step += 1;
       const t0 = process.hrtime.bigint();
+      adam.learningRate = scheduledLearningRate(learningRate, schedule, step, total);
       let loss: number;
       try {
         loss = adam.minimize(() => model.loss(batch.x, batch.y, step));
