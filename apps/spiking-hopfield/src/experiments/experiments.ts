@@ -1,0 +1,5 @@
+// The experiments `lab run spiking-hopfield:<name>` finds (exported from src/index.ts).
+import { capacity } from './capacity/capacity.experiment';
+import { classifier } from './classifier/classifier.experiment';
+
+export const experiments = [capacity, classifier];
