@@ -22,4 +22,5 @@ export { fitClassifier, plannedSteps, scheduledLearningRate, type LearningRateSc
 export { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './training/evaluate-classifier';
 export { compareRuns, meanStd, type RunGroup } from './report/compare-runs';
 export { buildReport } from './report/build-report';
+export { svgLineChart, type Series } from './report/svg-chart';
 export { main } from './cli/main';
