@@ -1,6 +1,9 @@
 // Public API of @cristal/spiking-hopfield.
 export {};
 
+// Spiking modern Hopfield retrieval (src/spiking/).
+export * from './spiking/index';
+
 // Runner experiments (`lab run spiking-hopfield:<name>`).
 export { experiments } from './experiments/experiments';
 export { CLASSIFIER_MODELS, type ClassifierModel, type ClassifierConfig } from './experiments/classifier/classifier.experiment';

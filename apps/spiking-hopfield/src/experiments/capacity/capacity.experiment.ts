@@ -5,6 +5,8 @@ import { hebbianWeights } from '../../models/classical/hebbian-weights';
 import { retrieveAsynchronous } from '../../models/classical/asynchronous';
 import { retrieveSynchronous } from '../../models/classical/synchronous';
 import { modernRetrieve } from '../../models/modern/modern-update';
+import { disposePatternMemory, patternMemory } from '../../spiking/pattern-memory';
+import { disposeSpikingRetrieval, spikingRetrieval } from '../../spiking/spiking-retrieval';
 import { corruptPatterns, corruptionLabel, type Corruption } from './corruption';
 import { binarisedMnistPatterns, randomBipolarPatterns } from './pattern-sets';
 import { capacityFromCurve, retrievalSuccess } from './retrieval-success';
@@ -25,6 +27,13 @@ const schema = z.object({
   mnistMaxPatternsLog2: z.number().int().min(1).max(15).default(12).describe('Largest N (as a power of 2) of stored MNIST digits.'),
   beta: z.number().positive().default(1).describe('Inverse temperature of the modern network.'),
   modernSteps: z.number().int().min(1).max(100).default(1).describe('Modern update steps per query.'),
+  spikingWindows: z
+    .array(z.number().int().min(1))
+    .default([16, 64, 256])
+    .describe('Readout windows T of the spiking network (one-step spiking retrieval at the modern network\'s beta, one curve per T).'),
+  spikingReadout: z.enum(['poisson-race', 'escape-noise']).default('poisson-race').describe('Spiking softmax readout.'),
+  spikingCoding: z.enum(['latency', 'rate']).default('latency').describe('Input coding of the query spikes.'),
+  spikingInputSteps: z.number().int().min(2).default(16).describe('Input window T_in of the spiking network.'),
 });
 
 type CapacityConfig = z.infer<typeof schema>;
@@ -42,8 +51,14 @@ interface CurvePoint {
   success: number;
 }
 
+type Model = 'classical' | 'modern' | { spikingWindow: number };
+
+function modelName(model: Model): string {
+  return typeof model === 'string' ? model : `spiking-T${model.spikingWindow}`;
+}
+
 interface Curve {
-  model: 'classical' | 'modern';
+  model: string;
   set: string;
   dimension: number;
   corruption: string;
@@ -65,21 +80,33 @@ function patternSets(config: CapacityConfig, stream: RandomStream): PatternSet[]
   return sets;
 }
 
-function grid(model: 'classical' | 'modern', set: PatternSet, config: CapacityConfig): number[] {
+function grid(model: Model, set: PatternSet, config: CapacityConfig): number[] {
   const powers = (maxLog2: number) => Array.from({ length: maxLog2 }, (_, i) => 2 ** (i + 1));
-  if (model === 'modern') return powers(set.name === 'mnist' ? config.mnistMaxPatternsLog2 : config.modernMaxPatternsLog2);
+  if (model !== 'classical') return powers(set.name === 'mnist' ? config.mnistMaxPatternsLog2 : config.modernMaxPatternsLog2);
   if (set.name === 'mnist') return powers(Math.min(6, config.mnistMaxPatternsLog2));
   return [...new Set(config.classicalLoads.map((l) => Math.max(1, Math.round(l * set.dimension))))].sort((a, b) => a - b);
 }
 
 /** Success rate of one model at one memory size: `queries` corrupted copies of random stored patterns. */
-function successRate(model: 'classical' | 'modern', stored: Tensor2D, corruption: Corruption, config: CapacityConfig, stream: RandomStream): number {
+function successRate(model: Model, stored: Tensor2D, corruption: Corruption, config: CapacityConfig, stream: RandomStream): number {
   const n = stored.shape[0];
   const targets = Int32Array.from({ length: config.queries }, () => Math.floor(stream.uniform() * n));
   const clean = tf.gather(stored, targets) as Tensor2D;
   const queries = corruptPatterns(clean, corruption, stream);
   let retrieved: Tensor2D;
-  if (model === 'modern') {
+  if (typeof model === 'object') {
+    const memory = patternMemory(stored);
+    const out = spikingRetrieval(memory, queries, {
+      beta: config.beta,
+      coding: config.spikingCoding,
+      inputSteps: config.spikingInputSteps,
+      readout: { kind: config.spikingReadout, steps: model.spikingWindow },
+      stream,
+    });
+    retrieved = out.retrieved.clone();
+    disposeSpikingRetrieval(out);
+    disposePatternMemory(memory);
+  } else if (model === 'modern') {
     const out = modernRetrieve(stored, queries, config.beta, config.modernSteps);
     out.attention.dispose();
     retrieved = out.state as Tensor2D;
@@ -107,7 +134,7 @@ export const capacity = defineExperiment({
   description: 'Retrieval success against the number of stored patterns: classical vs modern Hopfield networks, random and MNIST patterns, flipped and masked queries.',
   schema,
   profiles: {
-    quick: { dimensions: [64], mnist: false, flips: [0.1, 0.3], queries: 50, modernMaxPatternsLog2: 10 },
+    quick: { dimensions: [64], mnist: false, flips: [0.1, 0.3], queries: 50, modernMaxPatternsLog2: 10, spikingWindows: [16, 64] },
     full: { queries: 200 },
   },
   run: async (ctx) => {
@@ -115,27 +142,29 @@ export const capacity = defineExperiment({
     const corruptions: Corruption[] = [...config.flips.map((fraction) => ({ kind: 'flip' as const, fraction })), ...config.masks.map((fraction) => ({ kind: 'mask' as const, fraction }))];
     const sets = patternSets(config, ctx.random.data);
     const curves: Curve[] = [];
-    const total = sets.length * 2 * corruptions.length;
+    const models: Model[] = ['classical', 'modern', ...config.spikingWindows.map((spikingWindow) => ({ spikingWindow }))];
+    const total = sets.length * models.length * corruptions.length;
     ctx.progress.start(total, 'capacity');
     let done = 0;
     for (const set of sets) {
-      for (const model of ['classical', 'modern'] as const) {
+      for (const model of models) {
+        const name = modelName(model);
         for (const corruption of corruptions) {
           const label = corruptionLabel(corruption);
-          const stream = ctx.random.noise.fork(`${model}/${set.name}/${label}`);
+          const stream = ctx.random.noise.fork(`${name}/${set.name}/${label}`);
           const points: CurvePoint[] = [];
           for (const n of grid(model, set, config)) {
             const stored = set.patterns(n);
             const success = successRate(model, stored, corruption, config, stream);
             stored.dispose();
             points.push({ n, success });
-            ctx.metrics.log(`success/${model}/${set.name}/${label}`, success, { step: n, context: 'capacity' });
-            // past the capacity of a classical network, larger memories only cost time
-            if (model === 'classical' && success === 0) break;
+            ctx.metrics.log(`success/${name}/${set.name}/${label}`, success, { step: n, context: 'capacity' });
+            // past a network's capacity, larger memories only cost time
+            if (success === 0) break;
           }
-          const curve = { model, set: set.name, dimension: set.dimension, corruption: label, points, capacity: capacityFromCurve(points) };
+          const curve = { model: name, set: set.name, dimension: set.dimension, corruption: label, points, capacity: capacityFromCurve(points) };
           curves.push(curve);
-          ctx.metrics.summary(`capacity/${model}/${set.name}/${label}`, curve.capacity);
+          ctx.metrics.summary(`capacity/${name}/${set.name}/${label}`, curve.capacity);
           ctx.progress.update(++done, { capacity: curve.capacity });
         }
       }
