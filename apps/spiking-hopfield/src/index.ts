@@ -56,10 +56,22 @@ export {
   type LookupClassifierConfig,
   type LookupClassifierParameters,
 } from './models/classifiers/hopfield-lookup-classifier';
+// Spiking Hopfield lookup classifier (LIF-encoded rates query the lookup classifier's prototypes)
+export {
+  SpikingLookupClassifier,
+  spikingLookupForward,
+  encoderThresholdMargin,
+  resolveLifEncoder,
+  DEFAULT_LIF_ENCODER,
+  type LifEncoderSettings,
+  type SpikingLookupClassifierConfig,
+  type SpikingLookupOutput,
+} from './models/classifiers/spiking-lookup-classifier';
 // ONNX exporters
 export { emitAssociation, type EmittedAssociation } from './onnx/emit-association';
 export { MODEL_FAMILIES, hopfieldMetadataProps, type HopfieldExportOptions } from './onnx/export-options';
 export { RETRIEVED, exportRetrievalClassifier, exportRetrievalClassifierToFile } from './onnx/retrieval-exporter';
 export { exportPoolingClassifier, exportPoolingClassifierToFile } from './onnx/pooling-exporter';
 export { exportLookupClassifier, exportLookupClassifierToFile } from './onnx/lookup-exporter';
+export { SPIKING_LOOKUP_FAMILY, exportSpikingLookupClassifier, exportSpikingLookupClassifierToFile } from './onnx/spiking-lookup-exporter';
 // ---- end of Models -----------------------------------------------------------------------------

@@ -86,3 +86,4 @@ export {
 } from './networks/spiking-mlp-model';
 export { exportSpikingMlp, exportSpikingMlpToFile, spikingMlpMetadata, SPIKE_COUNTS, type SpikingMlpExportOptions } from './onnx/spiking-mlp-exporter';
 export { emitSpikingMlp, stepLabel, type SpikingMlpGraph } from './onnx/spiking-mlp-graph';
+export { emitLifLayer, type LifLayerDynamics, type LifLayerGraph } from './onnx/spiking-mlp-graph';

@@ -11,14 +11,41 @@ export interface SpikingMlpGraph {
   spikeCounts: Value;
 }
 
-interface LayerValues {
-  weight: Value;
-  bias: Value;
+/** The LIF dynamics of one layer: decay, threshold and reset mode (numbers, scalars or per-neuron [N]). */
+export interface LifLayerDynamics {
+  beta: number | Tensor;
+  threshold: number | Tensor;
+  reset: ResetMode;
+}
+
+/** What `emitLifLayer` leaves in the graph. */
+export interface LifLayerGraph {
+  /** [batch, N] float32: spikes of each neuron summed over the T steps. */
+  count: Value;
+  /** [batch, N] float32: the spikes of every step, in time order (T values). */
+  spikes: Value[];
+  /** [batch, N] float32: the post-reset membrane v_T after the last step. */
+  membrane: Value;
+}
+
+interface LifValues {
   /** Absent when T = 1: the leak only acts from the second step on. */
   beta: Value | null;
   threshold: Value;
   /** Only for reset to zero. */
   zero: Value | null;
+}
+
+interface LayerValues extends LifValues {
+  weight: Value;
+  bias: Value;
+}
+
+interface LifStepState {
+  /** Post-reset membrane v_t (null before the first step: v_0 = 0). */
+  v: Value | null;
+  /** Spikes so far (null before the first step). */
+  count: Value | null;
 }
 
 /** `t01`, `t02`, ...: zero-padded so node names sort in time order. */
@@ -30,15 +57,18 @@ function parameter(g: GraphBuilder, name: string, value: number | Tensor): Value
   return typeof value === 'number' ? g.initializer(name, Float32Array.of(value), []) : g.initializer(name, value);
 }
 
-function layerInitializers(g: GraphBuilder, layer: SpikingMlpLayer, index: number, steps: number): LayerValues {
-  const { weight, bias } = g.scope(`fc${index}`, () => ({ weight: g.initializer('weight', layer.weight), bias: g.initializer('bias', layer.bias) }));
-  return g.scope(`lif${index}`, () => ({
-    weight,
-    bias,
+/** beta, threshold and (reset to zero only) the constant 0, as initializers of the current scope, in that order. */
+function lifInitializers(g: GraphBuilder, layer: LifLayerDynamics, steps: number): LifValues {
+  return {
     beta: steps > 1 ? parameter(g, 'beta', layer.beta) : null,
     threshold: parameter(g, 'threshold', layer.threshold),
     zero: layer.reset === 'zero' ? g.initializer('zero', Float32Array.of(0), []) : null,
-  }));
+  };
+}
+
+function layerInitializers(g: GraphBuilder, layer: SpikingMlpLayer, index: number, steps: number): LayerValues {
+  const { weight, bias } = g.scope(`fc${index}`, () => ({ weight: g.initializer('weight', layer.weight), bias: g.initializer('bias', layer.bias) }));
+  return g.scope(`lif${index}`, () => ({ weight, bias, ...lifInitializers(g, layer, steps) }));
 }
 
 /**
@@ -58,7 +88,7 @@ export function emitSpikingMlp(g: GraphBuilder, pixels: Value, spec: SpikingMlpS
   const layers = spec.layers.map((layer, i) => layerInitializers(g, layer, i + 1, spec.steps));
   const inputCurrent = g.scope('fc1', () => g.gemm(pixels, layers[0].weight, layers[0].bias, {}, 'current'));
   // Per layer: the post-reset membrane v_t and the spikes so far (null before the first step).
-  const state = layers.map(() => ({ v: null as Value | null, count: null as Value | null }));
+  const state: LifStepState[] = layers.map(() => ({ v: null, count: null }));
   const outputMembranes: Value[] = [];
   const readout = { membraneSum: null as Value | null };
   for (let t = 1; t <= spec.steps; t++) {
@@ -93,8 +123,49 @@ export function emitSpikingMlp(g: GraphBuilder, pixels: Value, spec: SpikingMlpS
   return { logits, spikeCounts };
 }
 
-/** One LIF step of one layer (inside its `tNN/lifL` scope): updates `state`, returns the spikes. */
-function emitLifStep(g: GraphBuilder, current: Value, state: { v: Value | null; count: Value | null }, p: LayerValues, reset: ResetMode): Value {
+/**
+ * One layer of LIF neurons driven by the same `current` [batch, N] at every one of `steps` steps (a
+ * direct-current encoder), unrolled with no Loop op, op for op as `emitSpikingMlp` emits a layer
+ * (and `lifStep`/`lifScan` compute it), all under `scope`:
+ *   scope/beta, scope/threshold (scope/zero)   initializers (no beta when T = 1)
+ *   scope/tNN/leak, membrane                   u_t = beta v_{t-1} + I      (u_1 = I: v_0 = 0)
+ *   scope/tNN/fire, spikes                     s_t = float(u_t > theta)
+ *   scope/tNN/(reset_amount,) reset            v_t = u_t - theta s_t | where(u_t > theta, 0, u_t) | u_t
+ *   scope/tNN/count                            running sum of s_t (from t = 2)
+ * Returns the per-neuron spike count over the T steps, each step's spikes and the final membrane.
+ */
+export function emitLifLayer(g: GraphBuilder, current: Value, layer: LifLayerDynamics, steps: number, scope: string): LifLayerGraph {
+  checkLifLayer(current, layer, steps, scope);
+  return g.scope(scope, () => {
+    const p = lifInitializers(g, layer, steps);
+    const state: LifStepState = { v: null, count: null };
+    const spikes: Value[] = [];
+    for (let t = 1; t <= steps; t++) spikes.push(g.scope(stepLabel(t, steps), () => emitLifStep(g, current, state, p, layer.reset)));
+    return { count: state.count as Value, spikes, membrane: state.v as Value };
+  });
+}
+
+function checkLifLayer(current: Value, layer: LifLayerDynamics, steps: number, scope: string): void {
+  const where = `emitLifLayer '${scope}'`;
+  if (current.shape.length !== 2 || current.dtype !== 'float32') {
+    throw new Error(`${where}: the current must be float32 [batch, neurons] (the same current at every step), got ${current.dtype} [${current.shape.join(', ')}].`);
+  }
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`${where}: steps must be an integer >= 1, got ${steps}.`);
+  if (!['subtract', 'zero', 'none'].includes(layer.reset)) throw new Error(`${where}: reset must be "subtract", "zero" or "none", got "${String(layer.reset)}".`);
+  const neurons = current.shape[1];
+  const check = (name: string, value: number | Tensor, valid: (v: number) => boolean, range: string) => {
+    if (typeof value === 'number') {
+      if (!valid(value)) throw new Error(`${where}: ${name} must be ${range}, got ${value}.`);
+    } else if (!(value.rank === 0 || (value.rank === 1 && (typeof neurons !== 'number' || value.shape[0] === neurons)))) {
+      throw new Error(`${where}: ${name} must be a number, a scalar or one value per neuron [${neurons}], got a tensor of shape [${value.shape.join(', ')}].`);
+    }
+  };
+  check('beta', layer.beta, (v) => v > 0 && v <= 1, 'in (0, 1]');
+  check('threshold', layer.threshold, (v) => v > 0, 'positive');
+}
+
+/** One LIF step of one layer (inside its `tNN/lifL` or `scope/tNN` scope): updates `state`, returns the spikes. */
+function emitLifStep(g: GraphBuilder, current: Value, state: LifStepState, p: LifValues, reset: ResetMode): Value {
   const u = state.v ? g.add(g.mul(p.beta as Value, state.v, 'leak'), current, 'membrane') : current;
   const fired = g.greater(u, p.threshold, 'fire');
   const spikes = g.cast(fired, 'float32', 'spikes');

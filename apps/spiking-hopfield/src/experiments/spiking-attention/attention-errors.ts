@@ -1,4 +1,4 @@
-import { tf, type Tensor2D } from '@cristal/tensor';
+import { tf, type Tensor1D, type Tensor2D } from '@cristal/tensor';
 
 /** How far a spiking retrieval is from the dense update it approximates, averaged over queries. */
 export interface AttentionErrors {
@@ -10,7 +10,7 @@ export interface AttentionErrors {
   argmaxAgreement: number;
 }
 
-export function attentionErrors(spiking: { probabilities: Tensor2D; retrieved: Tensor2D; winner: tf.Tensor1D }, dense: { probabilities: Tensor2D; retrieved: Tensor2D }): AttentionErrors {
+export function attentionErrors(spiking: { probabilities: Tensor2D; retrieved: Tensor2D; winner: Tensor1D }, dense: { probabilities: Tensor2D; retrieved: Tensor2D }): AttentionErrors {
   return tf.tidy(() => {
     const tv = tf.mean(tf.mul(tf.sum(tf.abs(tf.sub(spiking.probabilities, dense.probabilities)), 1), 0.5)).dataSync()[0];
     const rel = tf.mean(tf.div(tf.norm(tf.sub(spiking.retrieved, dense.retrieved), 'euclidean', 1), tf.maximum(tf.norm(dense.retrieved, 'euclidean', 1), 1e-12))).dataSync()[0];

@@ -1,5 +1,5 @@
 import { defineExperiment, svgLineChart } from '@cristal/runner';
-import { tf, type Tensor2D } from '@cristal/tensor';
+import { tf, type Tensor1D, type Tensor2D } from '@cristal/tensor';
 import { z } from 'zod';
 import { denseRetrieval } from '../../spiking/dense-retrieval';
 import { disposePatternMemory, patternMemory } from '../../spiking/pattern-memory';
@@ -87,7 +87,7 @@ export const spikingAttention = defineExperiment({
         const denseSuccess = retrievalSuccess(dense.retrieved, stored, targets);
         const energy = retrievalEnergy(spiking.activity);
         const wta = s.readout.kind === 'latency-wta';
-        const decisions = wta ? Array.from((spiking.decisionStep as tf.Tensor1D).dataSync()) : [];
+        const decisions = wta ? Array.from((spiking.decisionStep as Tensor1D).dataSync()) : [];
         const decided = decisions.filter((d) => d >= 0);
         const row: Row = {
           ...errors,
