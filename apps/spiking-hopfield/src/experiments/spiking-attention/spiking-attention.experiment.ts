@@ -16,7 +16,7 @@ const schema = z.object({
   patterns: z.number().int().min(2).max(100_000).default(1000).describe('Stored random +-1 patterns N (memory neurons).'),
   queries: z.number().int().min(1).max(10_000).default(200).describe('Queries: stored patterns with flipped bits.'),
   flip: z.number().min(0).max(0.5).default(0.2).describe('Fraction of flipped bits in each query.'),
-  betas: z.array(z.number().positive()).default([0.03, 0.1, 0.3]).describe('Inverse temperatures of the softmax readouts.'),
+  betas: z.array(z.number().positive()).default([0.03, 0.05, 0.07, 0.1]).describe('Inverse temperatures of the softmax readouts.'),
   windows: z.array(z.number().int().min(1)).default([16, 64, 256, 1024]).describe('Readout windows T (memory spikes per query for the Poisson race).'),
   codings: z.array(z.enum(['rate', 'latency'])).default(['rate', 'latency']).describe('Input codings of the query.'),
   inputSteps: z.number().int().min(2).default(16).describe('Input window T_in in steps.'),
