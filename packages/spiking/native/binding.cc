@@ -2,10 +2,11 @@
 // kernels write into them in place: no copies between the two sides.
 #include <node_api.h>
 
+#include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "gemm.h"
 #include "lif_linear.h"
 #include "lif_scan.h"
 #include "alif_scan.h"
@@ -111,7 +112,8 @@ cristal::LinearShape linearShape(Args& a) {
   return sh;
 }
 
-// linearForward(T, B, N, K, inputPerStep, current, v0|null, beta, theta, reset, W, out, u, vT, spikeCount (Float64Array T), threads)
+// linearForward(T, B, N, K, inputPerStep, current, v0|null, beta, theta, reset, W, outBias|null, out, vT,
+//               spikeCount (Float64Array T), threads)
 napi_value LinearForward(napi_env env, napi_callback_info info) {
   Args a(env, info, 16);
   if (a.failed) return nullptr;
@@ -128,26 +130,22 @@ napi_value LinearForward(napi_env env, napi_callback_info info) {
   p.theta = a.array<float>(8, napi_float32_array, 1);
   p.reset = static_cast<int>(a.num(9));
   const float* W = a.array<float>(10, napi_float32_array, sh.N * sh.K);
-  float* out = a.array<float>(11, napi_float32_array, sh.T * sh.B * sh.K);
-  float* u = a.array<float>(12, napi_float32_array, sh.T * BN);
+  const float* outBias = a.array<float>(11, napi_float32_array, sh.K, true);
+  float* out = a.array<float>(12, napi_float32_array, sh.T * sh.B * sh.K);
   float* vT = a.array<float>(13, napi_float32_array, BN);
   double* spikeCount = a.array<double>(14, napi_float64_array, sh.T);
   const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(15)));
   if ((sh.betaLen != 1 && sh.betaLen != sh.N) || (sh.thetaLen != 1 && sh.thetaLen != sh.N)) a.fail("beta and theta must have length 1 or N");
   if (a.failed) return nullptr;
-  std::vector<std::vector<double>> counts(threads, std::vector<double>(sh.T, 0.0));
-  parallel(sh.B, threads, [&](std::size_t w, std::size_t b0, std::size_t b1) {
-    cristal::lifLinearForward(sh, p, current, v0, W, out, u, vT, counts[w].data(), b0, b1);
-  });
-  for (auto& c : counts)
-    for (std::size_t t = 0; t < sh.T; ++t) spikeCount[t] += c[t];
+  cristal::lifLinearForward(sh, p, current, v0, W, outBias, out, vT, spikeCount, threads);
   return nullptr;
 }
 
-// linearBackward(T, B, N, K, inputPerStep, beta, theta, reset, surrogate, slope, detachReset, v0|null, W, u, gOut, gVT|null,
-//                gI, gV0|null, gW (Float64Array N*K), gBeta (Float64Array), gTheta (Float64Array), threads)
+// linearBackward(T, B, N, K, inputPerStep, beta, theta, reset, surrogate, slope, detachReset, v0|null, W, current, gOut, gVT|null,
+//                gI, gV0|null, gW (Float64Array N*K), gBeta|null, gTheta|null (Float64Array, both or neither),
+//                gInputBias|null (Float64Array N), threads)
 napi_value LinearBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info, 22);
+  Args a(env, info, 23);
   if (a.failed) return nullptr;
   cristal::LinearShape sh = linearShape(a);
   const std::size_t BN = sh.B * sh.N;
@@ -166,26 +164,43 @@ napi_value LinearBackward(napi_env env, napi_callback_info info) {
   p.detachReset = detach;
   const float* v0 = a.array<float>(11, napi_float32_array, BN, true);
   const float* W = a.array<float>(12, napi_float32_array, sh.N * sh.K);
-  const float* u = a.array<float>(13, napi_float32_array, sh.T * BN);
+  const float* current = a.array<float>(13, napi_float32_array, sh.inputPerStep ? sh.T * BN : BN);
   const float* gOut = a.array<float>(14, napi_float32_array, sh.T * sh.B * sh.K);
   const float* gVT = a.array<float>(15, napi_float32_array, BN, true);
   float* gI = a.array<float>(16, napi_float32_array, sh.inputPerStep ? sh.T * BN : BN);
   float* gV0 = a.array<float>(17, napi_float32_array, BN, true);
   double* gW = a.array<double>(18, napi_float64_array, sh.N * sh.K);
-  double* gBeta = a.array<double>(19, napi_float64_array, sh.betaLen);
-  double* gTheta = a.array<double>(20, napi_float64_array, sh.thetaLen);
-  const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(21)));
+  double* gBeta = a.array<double>(19, napi_float64_array, sh.betaLen, true);
+  double* gTheta = a.array<double>(20, napi_float64_array, sh.thetaLen, true);
+  double* gInputBias = a.array<double>(21, napi_float64_array, sh.N, true);
+  const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(22)));
+  if ((sh.betaLen != 1 && sh.betaLen != sh.N) || (sh.thetaLen != 1 && sh.thetaLen != sh.N)) a.fail("beta and theta must have length 1 or N");
+  if ((gBeta == nullptr) != (gTheta == nullptr)) a.fail("gBeta and gTheta must both be arrays or both be null");
   if (a.failed) return nullptr;
-  std::vector<std::vector<double>> gw(threads, std::vector<double>(sh.N * sh.K, 0.0));
-  std::vector<std::vector<double>> gb(threads, std::vector<double>(sh.betaLen, 0.0)), gt(threads, std::vector<double>(sh.thetaLen, 0.0));
-  parallel(sh.B, threads, [&](std::size_t w, std::size_t b0, std::size_t b1) {
-    cristal::lifLinearBackward(sh, p, v0, W, u, gOut, gVT, gI, gV0, gw[w].data(), gb[w].data(), gt[w].data(), b0, b1);
-  });
-  for (std::size_t w = 0; w < threads; ++w) {
-    for (std::size_t j = 0; j < sh.N * sh.K; ++j) gW[j] += gw[w][j];
-    for (std::size_t j = 0; j < sh.betaLen; ++j) gBeta[j] += gb[w][j];
-    for (std::size_t j = 0; j < sh.thetaLen; ++j) gTheta[j] += gt[w][j];
-  }
+  cristal::lifLinearBackward(sh, p, current, v0, W, gOut, gVT, gI, gV0, gW, gBeta, gTheta, gInputBias, threads);
+  return nullptr;
+}
+
+// gemm(M, N, K, A, lda, transposeA, B, ldb, transposeB, C, ldc, accumulate, threads):
+// C [M x N] (=|+=) op(A) [M x K] op(B) [K x N], all row-major float32 (gemm.h).
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args a(env, info, 13);
+  if (a.failed) return nullptr;
+  const auto M = static_cast<std::size_t>(a.num(0)), N = static_cast<std::size_t>(a.num(1)), K = static_cast<std::size_t>(a.num(2));
+  const auto lda = static_cast<std::size_t>(a.num(4)), ldb = static_cast<std::size_t>(a.num(7)), ldc = static_cast<std::size_t>(a.num(10));
+  bool transA = false, transB = false, accumulate = false;
+  napi_get_value_bool(env, a.v[5], &transA);
+  napi_get_value_bool(env, a.v[8], &transB);
+  napi_get_value_bool(env, a.v[11], &accumulate);
+  // the stored matrices: op(A) is M x K, so A is K x M when transposed
+  const std::size_t aRows = transA ? K : M, aCols = transA ? M : K, bRows = transB ? N : K, bCols = transB ? K : N;
+  if (lda < aCols || ldb < bCols || ldc < N) a.fail("gemm: a leading dimension is smaller than its matrix's row");
+  const float* A = a.array<float>(3, napi_float32_array, aRows == 0 ? 0 : (aRows - 1) * lda + aCols);
+  const float* B = a.array<float>(6, napi_float32_array, bRows == 0 ? 0 : (bRows - 1) * ldb + bCols);
+  float* C = a.array<float>(9, napi_float32_array, M == 0 ? 0 : (M - 1) * ldc + N);
+  const auto threads = std::max<std::size_t>(1, static_cast<std::size_t>(a.num(12)));
+  if (a.failed) return nullptr;
+  cristal::gemm(M, N, K, {A, lda, transA}, {B, ldb, transB}, C, ldc, accumulate, threads);
   return nullptr;
 }
 
@@ -323,6 +338,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"alifBackward", nullptr, AlifBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lifLinearForward", nullptr, LinearForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lifLinearBackward", nullptr, LinearBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

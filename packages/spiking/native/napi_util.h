@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "thread_pool.h"
 
 namespace cristal {
 
@@ -48,20 +49,16 @@ struct Args {
   }
 };
 
+// work(k, m0, m1) for k < threads over even ranges of [0, M), on the persistent pool (thread_pool.h).
 template <typename F>
 void parallel(std::size_t M, std::size_t threads, F work) {
   if (threads <= 1 || M < 2 * threads) {
     work(0, 0, M);
     return;
   }
-  std::vector<std::thread> pool;
   const std::size_t chunk = (M + threads - 1) / threads;
-  for (std::size_t k = 1; k < threads; ++k) {
-    const std::size_t m0 = k * chunk, m1 = std::min(M, m0 + chunk);
-    if (m0 < m1) pool.emplace_back(work, k, m0, m1);
-  }
-  work(0, 0, std::min(M, chunk));
-  for (auto& t : pool) t.join();
+  const std::size_t parts = (M + chunk - 1) / chunk;
+  runParallel(parts, [&](std::size_t k) { work(k, k * chunk, std::min(M, (k + 1) * chunk)); });
 }
 
 }  // namespace cristal

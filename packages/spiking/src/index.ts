@@ -6,6 +6,11 @@ export { lifScan, type LifScanOptions, type LifScanResult } from './kernels/lif-
 export { lifLinear, type LifLinearOptions, type LifLinearResult } from './kernels/lif-linear';
 export { lifKernel, type ResetMode } from './kernels/lif-kernel';
 
+// Fused training kernels (speed): a dense-LIF-dense block, a mean-membrane readout, the loss.
+export { linearLifLinear, type LinearLifLinearWeights } from './kernels/linear-lif-linear';
+export { lifMeanMembrane, type LifMeanMembraneOptions, type LifMeanMembraneResult } from './kernels/lif-mean-membrane';
+export { softmaxCrossEntropy } from './kernels/softmax-cross-entropy';
+
 // Neurons: parameters, initial state and a pure step function each.
 export { alifParameters, alifInitialState, alifStep, type AlifParameters, type AlifState, type AlifOptions } from './neurons/alif';
 export { synapticParameters, synapticInitialState, synapticStep, type SynapticParameters, type SynapticState, type SynapticOptions } from './neurons/synaptic';

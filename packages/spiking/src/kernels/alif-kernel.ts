@@ -1,6 +1,6 @@
-import * as os from 'node:os';
 import { SURROGATE_IDS, surrogateDerivative, type SurrogateKind } from '../surrogate/surrogates';
 import { nativeAddon, type ScanShape } from './lif-kernel';
+import { NATIVE_THREADS } from './native-threads';
 
 /**
  * The fused ALIF scan on plain float buffers, as in native/alif_scan.h. Per element, with a_t the
@@ -75,8 +75,6 @@ interface AlifBinding {
   alifBackward?: (...args: unknown[]) => void;
 }
 
-const threads = Math.max(1, Math.min(os.cpus().length, 8));
-
 function nativeKernel(binding: Required<AlifBinding>): AlifKernel {
   return {
     name: 'native',
@@ -91,7 +89,7 @@ function nativeKernel(binding: Required<AlifBinding>): AlifKernel {
         vT: new Float32Array(sh.M),
         aT: new Float32Array(sh.M),
       };
-      binding.alifForward(sh.T, sh.M, sh.N, sh.inputPerStep, current, v0, a0, p.beta, p.theta, p.rho, p.b, reset, out.spikes, out.u, out.a, out.v, out.th, out.vT, out.aT, threads);
+      binding.alifForward(sh.T, sh.M, sh.N, sh.inputPerStep, current, v0, a0, p.beta, p.theta, p.rho, p.b, reset, out.spikes, out.u, out.a, out.v, out.th, out.vT, out.aT, NATIVE_THREADS);
       return out;
     },
     backward(sh, p, saved, g) {
@@ -107,7 +105,7 @@ function nativeKernel(binding: Required<AlifBinding>): AlifKernel {
       binding.alifBackward(
         sh.T, sh.M, sh.N, sh.inputPerStep, p.beta, p.theta, p.rho, p.b, p.reset, p.surrogate, p.slope, p.detachReset,
         saved.v0, saved.spikes, saved.u, saved.a, g.gS, g.gV, g.gTh, g.gVT, g.gAT,
-        out.gI, out.gV0, out.gA0, out.gBeta, out.gTheta, out.gRho, out.gB, threads,
+        out.gI, out.gV0, out.gA0, out.gBeta, out.gTheta, out.gRho, out.gB, NATIVE_THREADS,
       );
       return out;
     },

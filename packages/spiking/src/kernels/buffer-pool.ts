@@ -2,9 +2,10 @@ import { tf } from '@cristal/tensor';
 
 /**
  * Reuses the large scratch buffers the fused kernels keep between the forward and backward pass
- * (the pre-reset membrane, T x B x N floats). A fresh 12 MB typed array costs thousands of page
- * faults on first touch, more than the kernel itself; a recycled one costs nothing. A buffer that is
- * never released (a forward pass without backward) is simply garbage collected.
+ * (the pre-reset membrane of lifScan, T x B x N floats; the current and dL/dI of linearLifLinear).
+ * A fresh 12 MB typed array costs thousands of page faults on first touch, more than the kernel
+ * itself; a recycled one costs nothing. A buffer that is never released (a forward pass without
+ * backward) is simply garbage collected.
  */
 const free = new Map<number, Float32Array[]>();
 const MAX_PER_SIZE = 4;

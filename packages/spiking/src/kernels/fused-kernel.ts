@@ -29,16 +29,22 @@ export function readView(be: Backend, t: TensorInfo): Float32Array {
 
 const registered = new Set<string>();
 
-/** Registers a fused kernel and its gradient once per process. Only output 0 is saved for the gradient. */
-export function registerFusedKernel(kernelName: string, forward: ForwardKernel, gradient: GradientFunction): void {
+/**
+ * Registers a fused kernel and its gradient once per process. The gradient receives the inputs named
+ * in `inputsToSave` (TF.js keeps their data alive until the backward pass, so reading them there
+ * needs no copy in the forward pass), then output 0.
+ */
+export function registerFusedKernel(kernelName: string, forward: ForwardKernel, gradient: GradientFunction, inputsToSave: string[] = []): void {
   if (registered.has(kernelName)) return;
   for (const backendName of ['tensorflow', 'cpu']) {
     tf.registerKernel({ kernelName, backendName, kernelFunc: forward as unknown as Parameters<typeof tf.registerKernel>[0]['kernelFunc'] });
   }
   tf.registerGradient({
     kernelName,
+    inputsToSave,
     outputsToSave: [true],
-    gradFunc: (dys, saved, attrs) => gradient(dys as Tensor[], saved, attrs),
+    // TF.js passes a single-output kernel its dy alone
+    gradFunc: (dys, saved, attrs) => gradient(Array.isArray(dys) ? dys : [dys], saved, attrs),
   });
   registered.add(kernelName);
 }

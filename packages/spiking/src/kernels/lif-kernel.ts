@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireBuffer } from './buffer-pool';
+import { NATIVE_THREADS } from './native-threads';
 
 /**
  * The fused LIF scan on plain float buffers, as in native/lif_scan.h:
@@ -52,9 +52,6 @@ interface NativeBinding {
   lifBackward(...args: unknown[]): void;
 }
 
-// CRISTAL_NATIVE_THREADS overrides the thread count of the native kernels (default: the cores).
-const threads = Math.max(1, Number(process.env.CRISTAL_NATIVE_THREADS) || Math.min(os.cpus().length, 8));
-
 function nativeKernel(binding: NativeBinding): LifKernel {
   return {
     name: 'native',
@@ -64,7 +61,7 @@ function nativeKernel(binding: NativeBinding): LifKernel {
       const u = acquireBuffer(TM); // fully overwritten by the kernel
       const v = wantMembrane ? new Float32Array(TM) : null;
       const vT = new Float32Array(sh.M);
-      binding.lifForward(sh.T, sh.M, sh.N, sh.inputPerStep, current, v0, beta, theta, reset, spikes, u, v, vT, threads);
+      binding.lifForward(sh.T, sh.M, sh.N, sh.inputPerStep, current, v0, beta, theta, reset, spikes, u, v, vT, NATIVE_THREADS);
       return { spikes, u, v, vT };
     },
     backward(sh, p, saved, g) {
@@ -74,7 +71,7 @@ function nativeKernel(binding: NativeBinding): LifKernel {
       const gTheta = new Float64Array(p.theta.length);
       binding.lifBackward(
         sh.T, sh.M, sh.N, sh.inputPerStep, p.beta, p.theta, p.reset, p.surrogate, p.slope, p.detachReset,
-        saved.v0, saved.spikes, saved.u, g.gS, g.gV, g.gVT, gI, gV0, gBeta, gTheta, threads,
+        saved.v0, saved.spikes, saved.u, g.gS, g.gV, g.gVT, gI, gV0, gBeta, gTheta, NATIVE_THREADS,
       );
       return { gI, gV0, gBeta, gTheta };
     },

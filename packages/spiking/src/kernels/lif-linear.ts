@@ -1,9 +1,8 @@
 import { tf, type Tensor } from '@cristal/tensor';
-import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
+import { parameterVector, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
 import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { RESET_IDS, type ResetMode } from './lif-kernel';
 import { lifLinearKernel, type LinearShape } from './lif-linear-kernel';
-import { gradientsRecording, releaseBuffer } from './buffer-pool';
 
 export interface LifLinearOptions {
   /** Time steps; required when `current` is [B, N]. */
@@ -34,73 +33,56 @@ interface Attrs {
   thetaScalar: boolean;
 }
 
-interface Saved {
-  shape: LinearShape;
-  v0: Float32Array;
-  beta: Float32Array;
-  theta: Float32Array;
-  W: Float32Array;
-  u: Float32Array;
-}
-const savedByOutput = new WeakMap<object, Saved>();
-
 const forwardKernel: ForwardKernel = ({ inputs, backend, attrs }) => {
   const be = backend as Backend;
   const a = attrs as Attrs;
-  const perStep = inputs.current.shape.length === 3;
   const [B, N] = inputs.v0.shape;
   const K = inputs.weight.shape[1];
-  const shape: LinearShape = { T: a.steps, B, N, K, inputPerStep: perStep };
-  const v0 = readCopy(be, inputs.v0);
-  const beta = readCopy(be, inputs.beta);
-  const theta = readCopy(be, inputs.theta);
-  const W = readCopy(be, inputs.weight);
-  const r = lifLinearKernel().forward(shape, readView(be, inputs.current), v0, beta, theta, a.reset, W);
-  const out = writeOutput(be, [a.steps, B, K], r.out);
-  if (gradientsRecording()) savedByOutput.set(out.dataId, { shape, v0, beta, theta, W, u: r.u });
-  else releaseBuffer(r.u);
-  return [
-    out,
-    writeOutput(be, [B, N], r.vT),
-    writeOutput(be, [a.steps], Float32Array.from(r.spikeCount)),
-  ];
+  const shape: LinearShape = { T: a.steps, B, N, K, inputPerStep: inputs.current.shape.length === 3 };
+  const view = (name: string) => readView(be, inputs[name]);
+  const r = lifLinearKernel().forward(shape, view('current'), view('v0'), view('beta'), view('theta'), a.reset, view('weight'));
+  return [writeOutput(be, [a.steps, B, K], r.out), writeOutput(be, [B, N], r.vT), writeOutput(be, [a.steps], Float32Array.from(r.spikeCount))];
 };
 
+// The backward pass replays the scan from the forward pass's inputs, which TF.js keeps for it
+// (inputsToSave): nothing is copied or kept on the side.
 function gradient(dys: Tensor[], saved: Tensor[], attrs: unknown): Record<string, () => Tensor> {
   const [dOut, dVT] = dys;
+  const [current, v0, beta, theta, weight] = saved;
   const a = attrs as unknown as Attrs;
-  const s = savedByOutput.get(saved[0].dataId);
-  if (!s) throw new Error('lifLinear backward: the forward pass state is gone (was the output disposed before the gradient?).');
+  const [B, N] = v0.shape as [number, number];
+  const K = weight.shape[1] as number;
+  const shape: LinearShape = { T: a.steps, B, N, K, inputPerStep: current.rank === 3 };
+  const read = (t: Tensor) => t.dataSync() as Float32Array;
+  const betaValues = read(beta);
+  const thetaValues = read(theta);
   const g = lifLinearKernel().backward(
-    s.shape,
-    { beta: s.beta, theta: s.theta, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
-    { v0: s.v0, W: s.W, u: s.u },
-    dOut.dataSync() as Float32Array,
-    dVT.dataSync() as Float32Array,
+    shape,
+    { beta: betaValues, theta: thetaValues, reset: a.reset, surrogate: a.surrogate, slope: a.slope, detachReset: a.detachReset },
+    { current: read(current), v0: read(v0), W: read(weight) },
+    read(dOut),
+    read(dVT),
   );
-  // One backward per forward: the saved membrane goes back to the pool.
-  savedByOutput.delete(saved[0].dataId);
-  releaseBuffer(s.u);
-  const { T, B, N, K } = s.shape;
   return {
-    current: () => tf.tensor(g.gI, s.shape.inputPerStep ? [T, B, N] : [B, N]),
-    v0: () => tf.tensor2d(g.gV0, [B, N]),
-    beta: () => tf.tensor(Float32Array.from(g.gBeta), a.betaScalar ? [] : [s.beta.length]),
-    theta: () => tf.tensor(Float32Array.from(g.gTheta), a.thetaScalar ? [] : [s.theta.length]),
+    current: () => tf.tensor(g.gI, current.shape),
+    v0: () => tf.tensor2d(g.gV0 as Float32Array, [B, N]),
+    beta: () => tf.tensor(Float32Array.from(g.gBeta), a.betaScalar ? [] : [betaValues.length]),
+    theta: () => tf.tensor(Float32Array.from(g.gTheta), a.thetaScalar ? [] : [thetaValues.length]),
     weight: () => tf.tensor2d(Float32Array.from(g.gW), [N, K]),
   };
 }
 
 function register(): void {
-  registerFusedKernel(LIF_LINEAR_KERNEL, forwardKernel, gradient);
+  registerFusedKernel(LIF_LINEAR_KERNEL, forwardKernel, gradient, ['current', 'v0', 'beta', 'theta', 'weight']);
 }
 
 /**
  * A LIF layer and its outgoing dense projection in one fused kernel: out_t = s_t W with
  * u_t = beta v_{t-1} + I_t, s_t = H(u_t - threshold) and the reset of `lifScan`. Equal to
  * `matMul(lifScan(...).spikes, W)`, without ever materialising the [T, B, N] spikes: the projection
- * is event-driven (one row of W per spike, a synaptic operation) and dL/ds = dL/dout W^T is formed
- * inside the backward scan. Gradients reach current, v0, beta, threshold and weight [N, K].
+ * is event-driven (one row of W per spike, a synaptic operation), dL/ds = dL/dout W^T is formed
+ * inside the backward scan, and the backward pass replays the scan from the inputs instead of keeping
+ * the [T, B, N] membrane. Gradients reach current, v0, beta, threshold and weight [N, K].
  */
 export function lifLinear(
   current: Tensor,
