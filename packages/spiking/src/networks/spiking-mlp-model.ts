@@ -1,6 +1,8 @@
 import { tf, type RandomStream, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
 import { lifLinear } from '../kernels/lif-linear';
+import { lifMeanMembrane } from '../kernels/lif-mean-membrane';
 import { lifScan } from '../kernels/lif-scan';
+import { linearLifLinear } from '../kernels/linear-lif-linear';
 import type { ResetMode } from '../kernels/lif-kernel';
 import { surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
 import { checkSpikingMlpSpec, SPIKING_READOUTS, type SpikingMlpSpec, type SpikingReadout } from './spiking-mlp-spec';
@@ -70,29 +72,48 @@ export function initSpikingMlp(stream: RandomStream, sizes: readonly number[]): 
 }
 
 /**
- * The training forward pass on the fused kernels: layer l's spikes are projected onto layer l + 1
- * inside `lifLinear` (they never leave the kernel), the last layer runs in `lifScan`, and the readout
- * is taken over its T steps. Same dynamics as `spikingMlpForward` (the reference the ONNX export is
- * held to), with surrogate gradients for BPTT. pixels: [B, in] in [0, 1].
+ * The training forward pass on the fused kernels: the input projection, layer 1 and its projection
+ * onto layer 2 run in one `linearLifLinear` call (a packed SGEMM for pixels @ W1 and its weight
+ * gradient; the spikes never leave the kernel), later hidden layers in `lifLinear`, the last layer in
+ * `lifMeanMembrane` for the mean-membrane readout or `lifScan` otherwise. Same dynamics as
+ * `spikingMlpForward` (the reference the ONNX export is held to), with surrogate gradients for BPTT.
+ * pixels: [B, in] in [0, 1].
  */
 export function spikingMlpTrainingForward(params: SpikingMlpParameters, config: SpikingMlpConfig, pixels: Tensor): SpikingMlpTrainingOutputs {
   const c = resolve(config);
   return tf.tidy(() => {
     const options = { reset: c.reset, surrogate: c.surrogate, detachReset: c.detachReset };
     const L = params.weights.length;
-    let current: Tensor = tf.add(tf.matMul(pixels, params.weights[0]), params.biases[0]);
     const spikeTotals: Tensor[] = [];
-    for (let l = 0; l < L - 1; l++) {
+    let current: Tensor;
+    if (L === 1) {
+      current = tf.add(tf.matMul(pixels, params.weights[0]), params.biases[0]);
+    } else {
+      const first = linearLifLinear(
+        pixels,
+        { inputWeight: params.weights[0], inputBias: params.biases[0], outputWeight: params.weights[1], outputBias: params.biases[1] },
+        c.beta,
+        c.threshold,
+        null,
+        { ...options, steps: c.steps },
+      );
+      spikeTotals.push(tf.sum(first.spikeCounts));
+      current = first.output;
+    }
+    for (let l = 1; l < L - 1; l++) {
       const projected = lifLinear(current, params.weights[l + 1], c.beta, c.threshold, null, { ...options, steps: c.steps });
       spikeTotals.push(tf.sum(projected.spikeCounts));
       current = tf.add(projected.output, params.biases[l + 1]);
     }
+    if (c.readout === 'mean-membrane') {
+      // the membrane readout needs no spikes of the output layer for the loss: count them apart
+      const mean = lifMeanMembrane(current, c.beta, c.threshold, null, { ...options, steps: c.steps }).mean;
+      spikeTotals.push(tf.sum(lifScan(current, c.beta, c.threshold, null, { ...options, steps: c.steps }).spikes));
+      return { logits: mean as Tensor2D, layerSpikes: tf.stack(spikeTotals) as Tensor1D };
+    }
     const out = lifScan(current, c.beta, c.threshold, null, { ...options, steps: c.steps, membrane: c.readout !== 'spike-count' });
     spikeTotals.push(tf.sum(out.spikes));
-    let logits: Tensor;
-    if (c.readout === 'spike-count') logits = tf.sum(out.spikes, 0);
-    else if (c.readout === 'mean-membrane') logits = tf.mean(out.membrane as Tensor, 0);
-    else logits = tf.max(out.membrane as Tensor, 0);
+    const logits = c.readout === 'spike-count' ? tf.sum(out.spikes, 0) : tf.max(out.membrane as Tensor, 0);
     return { logits: logits as Tensor2D, layerSpikes: tf.stack(spikeTotals) as Tensor1D };
   });
 }
