@@ -95,7 +95,7 @@ void parallelBlocks(std::size_t blocks, std::size_t threads, F work) {
     return;
   }
   const std::size_t per = (blocks + threads - 1) / threads;
-  cristal_bayesian::runParallel(threads, [&](std::size_t k) {
+  cristal::runParallel(threads, [&](std::size_t k) {
     const std::size_t b0 = k * per, b1 = std::min(blocks, b0 + per);
     if (b0 < b1) work(b0, b1);
   });

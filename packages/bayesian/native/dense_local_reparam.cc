@@ -20,6 +20,9 @@
 
 namespace cristal_bayesian {
 
+using cristal::gemm;
+using cristal::runParallel;
+
 namespace {
 
 MeanFieldArgs weightArgs(const DensePosterior& p, const float* mu, const float* rho) {

@@ -1,6 +1,6 @@
 // A packed, register-blocked SGEMM in the style of BLIS (Van Zee and van de Geijn 2015): op(A) and
 // op(B) are copied into contiguous panels of MR rows and NR columns (which also applies the
-// transpose), and a 12 x 32 micro-kernel keeps its 24 accumulators of 16 floats in registers, one
+// transpose and, for the variance path of local reparameterisation, the square), and a 12 x 32 micro-kernel keeps its 24 accumulators of 16 floats in registers, one
 // fused multiply-add per A value and B vector. Plain GCC vector extensions: AVX-512 where the CPU has
 // it (-march=native), narrower vectors or scalar code elsewhere. Contraction into FMA is allowed in
 // this file only (the scans keep -ffp-contract=off for bit-parity with their JavaScript twins; the
@@ -33,12 +33,12 @@ void packA(const GemmOperand& A, std::size_t M, std::size_t i0, std::size_t k0, 
   if (!A.transposed) {
     for (std::size_t i = 0; i < rows; ++i) {
       const float* src = A.data + (i0 + i) * A.ld + k0;
-      for (std::size_t k = 0; k < kc; ++k) pa[k * MR + i] = src[k];
+      for (std::size_t k = 0; k < kc; ++k) pa[k * MR + i] = A.squared ? src[k] * src[k] : src[k];
     }
   } else {
     for (std::size_t k = 0; k < kc; ++k) {
       const float* src = A.data + (k0 + k) * A.ld + i0;
-      for (std::size_t i = 0; i < rows; ++i) pa[k * MR + i] = src[i];
+      for (std::size_t i = 0; i < rows; ++i) pa[k * MR + i] = A.squared ? src[i] * src[i] : src[i];
     }
   }
   if (rows < MR)
@@ -53,14 +53,14 @@ void packB(const GemmOperand& B, std::size_t N, std::size_t j0, std::size_t k0, 
     for (std::size_t k = 0; k < kc; ++k) {
       const float* src = B.data + (k0 + k) * B.ld + j0;
       float* dst = pb + k * NR;
-      for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j];
+      for (std::size_t j = 0; j < cols; ++j) dst[j] = B.squared ? src[j] * src[j] : src[j];
       for (std::size_t j = cols; j < NR; ++j) dst[j] = 0.0f;
     }
   } else {
     // stored B is [N x K]: each column of op(B) is a contiguous run of a stored row
     for (std::size_t j = 0; j < cols; ++j) {
       const float* src = B.data + (j0 + j) * B.ld + k0;
-      for (std::size_t k = 0; k < kc; ++k) pb[k * NR + j] = src[k];
+      for (std::size_t k = 0; k < kc; ++k) pb[k * NR + j] = B.squared ? src[k] * src[k] : src[k];
     }
     for (std::size_t k = 0; k < kc; ++k)
       for (std::size_t j = cols; j < NR; ++j) pb[k * NR + j] = 0.0f;
@@ -132,7 +132,7 @@ void gemm(std::size_t M, std::size_t N, std::size_t K, const GemmOperand& A, con
   // A whole panel of an untransposed B is already NR contiguous floats per k: the micro-kernel reads
   // it in place (rows ldb apart), which spares copying B (3 MB for a 784 x 1000 layer) every call.
   // Only the last, partial panel is packed (zero-padded, so that no read runs past the array).
-  const std::size_t directPanels = B.transposed ? 0 : N / NR;
+  const std::size_t directPanels = B.transposed || B.squared ? 0 : N / NR;
   constexpr std::size_t kGroup = 8;
   const std::size_t packs = mPanels + (nPanels - directPanels);
   const std::size_t groups = (mPanels + kGroup - 1) / kGroup;

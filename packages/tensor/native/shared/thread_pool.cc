@@ -1,6 +1,7 @@
-// Workers started once and parked on a condition variable: a step of the benchmark MLP makes about
-// twenty parallel calls, and creating a thread for each cost some 40 us apiece. A worker spins
-// briefly before parking, since the calls of one layer come back to back.
+// Workers started once and parked on a condition variable: a training step makes a dozen to twenty
+// parallel calls, and creating a thread for each costs some 40 us apiece. A worker spins briefly
+// before parking, since the calls of one layer come back to back. Shared source, compiled into each
+// addon that uses it (one pool per addon).
 #include "thread_pool.h"
 
 #include <atomic>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace cristal_bayesian {
+namespace cristal {
 namespace {
 
 class Pool {
@@ -81,4 +82,4 @@ Pool& pool() {
 
 void runParallel(std::size_t n, const std::function<void(std::size_t)>& work) { pool().run(n, work); }
 
-}  // namespace cristal_bayesian
+}  // namespace cristal
