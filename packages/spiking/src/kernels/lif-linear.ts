@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@cristal/tensor';
 import { parameterVector, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
-import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
+import { SURROGATE_IDS, type Surrogate } from '../surrogate/surrogates';
+import { resolveScanInput } from './scan-input';
 import { RESET_IDS, type ResetMode } from './lif-kernel';
 import { lifLinearKernel, type LinearShape } from './lif-linear-kernel';
 
@@ -93,14 +94,7 @@ export function lifLinear(
   options: LifLinearOptions = {},
 ): LifLinearResult {
   register();
-  const { reset = 'subtract', detachReset = false } = options;
-  const sg = options.surrogate ?? makeSurrogate();
-  if (!(reset in RESET_IDS)) throw new Error(`reset must be "subtract", "zero" or "none", got "${reset as string}".`);
-  const perStep = current.rank === 3;
-  if (!perStep && current.rank !== 2) throw new Error(`current must be [T, B, N] or [B, N], got shape [${current.shape.join(', ')}].`);
-  const T = perStep ? (current.shape[0] as number) : options.steps;
-  if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, N] currents), got ${T}.`);
-  const [B, N] = current.shape.slice(perStep ? 1 : 0) as [number, number];
+  const { reset, detachReset, surrogate: sg, steps: T, batch: B, features: N } = resolveScanInput(current, options, 'current', 'N', 'currents');
   if (weight.rank !== 2 || weight.shape[0] !== N) throw new Error(`weight must be [${N}, K] (one row per neuron), got [${weight.shape.join(', ')}].`);
   const betaT = parameterVector(beta, 'beta', N);
   const thetaT = parameterVector(threshold, 'threshold', N);

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@cristal/tensor';
 import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
-import { SURROGATE_IDS, surrogate as makeSurrogate } from '../surrogate/surrogates';
+import { SURROGATE_IDS } from '../surrogate/surrogates';
+import { resolveScanInput } from './scan-input';
 import { lifKernel, RESET_IDS, type ScanShape } from './lif-kernel';
 import { gradientsRecording, releaseBuffer } from './buffer-pool';
 import type { LifScanOptions } from './lif-scan';
@@ -107,15 +108,7 @@ export function lifMeanMembrane(
   options: LifMeanMembraneOptions = {},
 ): LifMeanMembraneResult {
   register();
-  const { reset = 'subtract', detachReset = false } = options;
-  const sg = options.surrogate ?? makeSurrogate();
-  if (!(reset in RESET_IDS)) throw new Error(`reset must be "subtract", "zero" or "none", got "${reset as string}".`);
-  const perStep = current.rank === 3;
-  if (!perStep && current.rank !== 2) throw new Error(`current must be [T, B, N] or [B, N], got shape [${current.shape.join(', ')}].`);
-  if (current.dtype !== 'float32') throw new Error(`current must be float32, got ${current.dtype}.`);
-  const T = perStep ? (current.shape[0] as number) : options.steps;
-  if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, N] currents), got ${T}.`);
-  const [B, N] = current.shape.slice(perStep ? 1 : 0) as [number, number];
+  const { reset, detachReset, surrogate: sg, steps: T, batch: B, features: N } = resolveScanInput(current, options, 'current', 'N', 'currents');
   if (v0 && (v0.rank !== 2 || v0.shape[0] !== B || v0.shape[1] !== N)) {
     throw new Error(`v0 must be [${B}, ${N}] like the current, got [${v0.shape.join(', ')}].`);
   }

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@cristal/tensor';
 import { parameterVector, readCopy, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel, type TensorInfo } from './fused-kernel';
-import { SURROGATE_IDS, surrogate as makeSurrogate, type Surrogate } from '../surrogate/surrogates';
+import { SURROGATE_IDS, type Surrogate } from '../surrogate/surrogates';
+import { resolveScanInput } from './scan-input';
 import { lifKernel, RESET_IDS, type ResetMode, type ScanShape } from './lif-kernel';
 import { gradientsRecording, releaseBuffer } from './buffer-pool';
 
@@ -112,15 +113,8 @@ function register(): void {
  */
 export function lifScan(current: Tensor, beta: Tensor | number, threshold: Tensor | number, v0: Tensor | null = null, options: LifScanOptions = {}): LifScanResult {
   register();
-  const { reset = 'subtract', detachReset = false, membrane = false } = options;
-  const sg = options.surrogate ?? makeSurrogate();
-  if (!(reset in RESET_IDS)) throw new Error(`reset must be "subtract", "zero" or "none", got "${reset as string}".`);
-  const perStep = current.rank === 3;
-  if (!perStep && current.rank !== 2) throw new Error(`current must be [T, B, N] or [B, N], got shape [${current.shape.join(', ')}].`);
-  const T = perStep ? (current.shape[0] as number) : options.steps;
-  if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, N] currents), got ${T}.`);
-  if (current.dtype !== 'float32') throw new Error(`current must be float32, got ${current.dtype}.`);
-  const [B, N] = current.shape.slice(perStep ? 1 : 0) as [number, number];
+  const { membrane = false } = options;
+  const { reset, detachReset, surrogate: sg, steps: T, batch: B, features: N } = resolveScanInput(current, options, 'current', 'N', 'currents');
   if (v0 && (v0.rank !== 2 || v0.shape[0] !== B || v0.shape[1] !== N)) {
     throw new Error(`v0 must be [${B}, ${N}] like the current, got [${v0.shape.join(', ')}].`);
   }

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@cristal/tensor';
 import { parameterVector, readView, registerFusedKernel, runFusedKernel, writeOutput, type Backend, type ForwardKernel } from './fused-kernel';
-import { SURROGATE_IDS, surrogate as makeSurrogate } from '../surrogate/surrogates';
+import { SURROGATE_IDS } from '../surrogate/surrogates';
+import { resolveScanInput } from './scan-input';
 import { RESET_IDS } from './lif-kernel';
 import { lifLinearKernel, type LinearShape } from './lif-linear-kernel';
 import { gemmKernel } from './gemm-kernel';
@@ -171,15 +172,7 @@ export function linearLifLinear(
   options: LifLinearOptions = {},
 ): LifLinearResult {
   register();
-  const { reset = 'subtract', detachReset = false } = options;
-  const sg = options.surrogate ?? makeSurrogate();
-  if (!(reset in RESET_IDS)) throw new Error(`reset must be "subtract", "zero" or "none", got "${reset as string}".`);
-  const perStep = x.rank === 3;
-  if (!perStep && x.rank !== 2) throw new Error(`x must be [T, B, D] or [B, D], got shape [${x.shape.join(', ')}].`);
-  if (x.dtype !== 'float32') throw new Error(`x must be float32, got ${x.dtype}.`);
-  const T = perStep ? (x.shape[0] as number) : options.steps;
-  if (!Number.isInteger(T) || (T as number) < 1) throw new Error(`steps must be a positive integer (it is required for [B, D] inputs), got ${T}.`);
-  const [B, D] = x.shape.slice(perStep ? 1 : 0) as [number, number];
+  const { reset, detachReset, surrogate: sg, steps: T, batch: B, features: D } = resolveScanInput(x, options, 'x', 'D', 'inputs');
   const { inputWeight, outputWeight } = weights;
   if (inputWeight.rank !== 2 || inputWeight.shape[0] !== D) throw new Error(`inputWeight must be [${D}, N] (one row per input feature), got [${inputWeight.shape.join(', ')}].`);
   const N = inputWeight.shape[1] as number;
