@@ -26,14 +26,14 @@ describe('SpikingMlp (fused training forward)', () => {
     model.params.weights.forEach((w) => w.assign(tf.mul(w, 3)));
     const x = clearRows(model, rng.data.uniformTensor([120, 784]));
     expect(x.shape[0]).toBeGreaterThan(60);
-    const fused = spikingMlpTrainingForward(model.params, model.config, x);
+    const fused = spikingMlpTrainingForward(model.params, model.config, x, true);
     const reference = spikingMlpForward(model.spec(), x);
-    const spikes = Array.from(fused.layerSpikes.dataSync());
+    const spikes = Array.from((fused.layerSpikes as Tensor).dataSync());
     expect(spikes).toEqual(Array.from(tf.sum(reference.spikeCounts, 0).dataSync()));
     expect(Math.min(...spikes)).toBeGreaterThan(0);
     const diff = tf.max(tf.abs(tf.sub(fused.logits, reference.logits))).dataSync()[0];
     expect(diff).toBeLessThan(1e-5);
-    tf.dispose([x, fused.logits, fused.layerSpikes, reference.logits, reference.probabilities, reference.spikeCounts, reference.thresholdMargin]);
+    tf.dispose([x, fused.logits, fused.layerSpikes as Tensor, reference.logits, reference.probabilities, reference.spikeCounts, reference.thresholdMargin]);
     model.dispose();
   });
 

@@ -35,8 +35,8 @@ export interface SpikingMlpParameters {
 export interface SpikingMlpTrainingOutputs {
   /** [B, 10]: the readout, differentiable through the surrogate. */
   logits: Tensor2D;
-  /** [L]: total spikes of each layer over the batch and steps (no gradient). */
-  layerSpikes: Tensor1D;
+  /** [L]: total spikes of each layer over the batch and steps (no gradient); null unless counted. */
+  layerSpikes: Tensor1D | null;
 }
 
 type ResolvedConfig = Required<SpikingMlpConfig>;
@@ -77,11 +77,12 @@ export function initSpikingMlp(stream: RandomStream, sizes: readonly number[]): 
  * gradient; the spikes never leave the kernel), later hidden layers in `lifLinear`, the last layer in
  * `lifMeanMembrane` for the mean-membrane readout or `lifScan` otherwise. Same dynamics as
  * `spikingMlpForward` (the reference the ONNX export is held to), with surrogate gradients for BPTT.
- * pixels: [B, in] in [0, 1].
+ * pixels: [B, in] in [0, 1]. `countSpikes` (energy accounting) costs one more scan of the output
+ * layer under the mean-membrane readout, so training leaves it off.
  */
-export function spikingMlpTrainingForward(params: SpikingMlpParameters, config: SpikingMlpConfig, pixels: Tensor): SpikingMlpTrainingOutputs {
+export function spikingMlpTrainingForward(params: SpikingMlpParameters, config: SpikingMlpConfig, pixels: Tensor, countSpikes = false): SpikingMlpTrainingOutputs {
   const c = resolve(config);
-  return tf.tidy(() => {
+  const out = tf.tidy((): { logits: Tensor2D; layerSpikes?: Tensor1D } => {
     const options = { reset: c.reset, surrogate: c.surrogate, detachReset: c.detachReset };
     const L = params.weights.length;
     const spikeTotals: Tensor[] = [];
@@ -97,25 +98,27 @@ export function spikingMlpTrainingForward(params: SpikingMlpParameters, config: 
         null,
         { ...options, steps: c.steps },
       );
-      spikeTotals.push(tf.sum(first.spikeCounts));
+      if (countSpikes) spikeTotals.push(tf.sum(first.spikeCounts));
       current = first.output;
     }
     for (let l = 1; l < L - 1; l++) {
       const projected = lifLinear(current, params.weights[l + 1], c.beta, c.threshold, null, { ...options, steps: c.steps });
-      spikeTotals.push(tf.sum(projected.spikeCounts));
+      if (countSpikes) spikeTotals.push(tf.sum(projected.spikeCounts));
       current = tf.add(projected.output, params.biases[l + 1]);
     }
     if (c.readout === 'mean-membrane') {
       // the membrane readout needs no spikes of the output layer for the loss: count them apart
       const mean = lifMeanMembrane(current, c.beta, c.threshold, null, { ...options, steps: c.steps }).mean;
+      if (!countSpikes) return { logits: mean as Tensor2D };
       spikeTotals.push(tf.sum(lifScan(current, c.beta, c.threshold, null, { ...options, steps: c.steps }).spikes));
       return { logits: mean as Tensor2D, layerSpikes: tf.stack(spikeTotals) as Tensor1D };
     }
     const out = lifScan(current, c.beta, c.threshold, null, { ...options, steps: c.steps, membrane: c.readout !== 'spike-count' });
-    spikeTotals.push(tf.sum(out.spikes));
+    if (countSpikes) spikeTotals.push(tf.sum(out.spikes));
     const logits = c.readout === 'spike-count' ? tf.sum(out.spikes, 0) : tf.max(out.membrane as Tensor, 0);
-    return { logits: logits as Tensor2D, layerSpikes: tf.stack(spikeTotals) as Tensor1D };
+    return countSpikes ? { logits: logits as Tensor2D, layerSpikes: tf.stack(spikeTotals) as Tensor1D } : { logits: logits as Tensor2D };
   });
+  return { logits: out.logits, layerSpikes: out.layerSpikes ?? null };
 }
 
 /** The description `spikingMlpForward` and `exportSpikingMlp` take, over the live variables. */
@@ -153,11 +156,7 @@ export class SpikingMlp {
   }
 
   logits(x: Tensor): Tensor2D {
-    return tf.tidy(() => {
-      const { logits, layerSpikes } = spikingMlpTrainingForward(this.params, this.config, x);
-      layerSpikes.dispose();
-      return logits;
-    });
+    return spikingMlpTrainingForward(this.params, this.config, x).logits;
   }
 
   /** Mean softmax cross-entropy of the readout against integer labels [B]. */

@@ -31,9 +31,9 @@ export function fcSnnCandidate(options: FcSnnOptions, stream: RandomStream): Cla
       const totals = [0, 0];
       for (const batch of new BatchIterator(set, { batchSize: 1000, shuffle: false }).batches()) {
         const spikes = tf.tidy(() => {
-          const out = spikingMlpTrainingForward(model.params, model.config, batch.x);
+          const out = spikingMlpTrainingForward(model.params, model.config, batch.x, true);
           out.logits.dispose();
-          return out.layerSpikes;
+          return out.layerSpikes as Tensor1D;
         });
         spikes.dataSync().forEach((s, l) => (totals[l] += s));
         spikes.dispose();
