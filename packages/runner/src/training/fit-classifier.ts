@@ -1,5 +1,5 @@
 import { BatchIterator, type ImageSet } from '@cristal/datasets';
-import { Adam, tf, type AdamState, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
+import { Adam, tf, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
 import { restoreVariables } from '../run/checkpoints';
 import type { RunContext } from '../run/run-context';
 import { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './evaluate-classifier';
@@ -60,20 +60,6 @@ export function plannedSteps(train: ImageSet, options: Pick<FitOptions, 'epochs'
 }
 
 /**
- * Adam keys its moments by TF.js variable names, which are counters unless a model names its
- * variables; checkpoints use the model's own names so a resumed process (new counters) finds them.
- */
-function renameMoments(state: AdamState, rename: ReadonlyMap<string, string>): AdamState {
-  const moments: AdamState['moments'] = {};
-  for (const [name, value] of Object.entries(state.moments)) {
-    const renamed = rename.get(name);
-    if (renamed === undefined) throw new Error(`Checkpointed Adam moments "${name}" belong to no variable of this model (it has ${[...rename.keys()].join(', ')}).`);
-    moments[renamed] = value;
-  }
-  return { step: state.step, moments };
-}
-
-/**
  * Mini-batch Adam on a classifier inside a run: seeded shuffling from `ctx.random.data`, the loss
  * logged as it goes (NaN ends the run `diverged`), checkpoints through `ctx.afterStep` (weights, Adam
  * moments, data position), exact continuation on `lab resume`, test metrics at the end.
@@ -83,13 +69,13 @@ export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableCl
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`fitClassifier: epochs must be a positive integer, got ${epochs}.`);
   const total = plannedSteps(train, options);
   const variables = model.variables;
-  const adam = new Adam(Object.values(variables), { learningRate, weightDecay });
-  const toModelNames = new Map(Object.entries(variables).map(([key, v]) => [v.name, key]));
+  // keyed by the model's names, so a resumed process (new automatic TF.js names) finds its moments
+  const adam = new Adam(variables, { learningRate, weightDecay });
   const batches = new BatchIterator(train, { batchSize, stream: ctx.random.data.fork('fit-classifier'), position: ctx.resume?.data });
   let step = 0;
   if (ctx.resume) {
     restoreVariables({ ...variables }, ctx.resume);
-    if (ctx.resume.optimizer) adam.setState(renameMoments(ctx.resume.optimizer, new Map(Object.entries(variables).map(([key, v]) => [key, v.name]))));
+    if (ctx.resume.optimizer) adam.setState(ctx.resume.optimizer);
     step = ctx.resume.step;
   }
   ctx.progress.start(total, 'train', step);
@@ -115,7 +101,7 @@ export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableCl
         ctx.metrics.logMany({ accuracy: evaluation.accuracy, nll: evaluation.nll }, { step, epoch: batch.epoch, context: 'test' });
       }
       ctx.progress.update(step, { loss, epoch: batch.epoch });
-      ctx.afterStep(step, () => ({ tensors: { ...variables }, optimizer: renameMoments(adam.getState(), toModelNames), data: batches.position() }), checkpointEvery);
+      ctx.afterStep(step, () => ({ tensors: { ...variables }, optimizer: adam.getState(), data: batches.position() }), checkpointEvery);
       // yield to the event loop so SIGINT/SIGTERM handlers run between steps
       if (step % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -90,6 +90,25 @@ describe('Adam', () => {
     expect(Array.from(b.w.dataSync())).toEqual(Array.from(a.w.dataSync()));
   });
 
+  it('names its moments by the keys of a variable record, so a state restores into other variables of the same names', () => {
+    const a = problem(6);
+    const b = problem(6);
+    const first = new Adam({ w: a.w, b: a.b }, { learningRate: 0.01 });
+    for (let i = 0; i < 5; i++) first.minimize(a.loss);
+    b.w.assign(a.w);
+    b.b.assign(a.b);
+    const state = first.getState();
+    expect(Object.keys(state.moments).sort()).toEqual(['b', 'w']);
+    const resumed = new Adam({ w: b.w, b: b.b }, { learningRate: 0.01 });
+    resumed.setState(state);
+    for (let i = 0; i < 5; i++) {
+      first.minimize(a.loss);
+      resumed.minimize(b.loss);
+    }
+    expect(Array.from(b.w.dataSync())).toEqual(Array.from(a.w.dataSync()));
+    expect(() => new Adam([b.w], { learningRate: 0.01 }).setState(state)).toThrow(`Adam state has no moments for variable "${b.w.name}".`);
+  });
+
   it('keeps numTensors flat over many steps', () => {
     const p = problem(5);
     const opt = new Adam([p.w, p.b]);

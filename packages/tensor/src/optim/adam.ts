@@ -14,6 +14,8 @@ export interface AdamOptions {
 
 interface ParamState {
   variable: Variable;
+  /** Key of its moments in getState()/setState(): the caller's name, else the TF.js variable name. */
+  key: string;
   m: Float32Array;
   v: Float32Array;
   /** Master copy of the weights; re-read when someone else assigned the variable. */
@@ -47,14 +49,20 @@ export class Adam {
   private accBeta1: number;
   private accBeta2: number;
 
-  constructor(variables: Variable[], options: AdamOptions = {}) {
+  /**
+   * `variables` as a record names the moments in `getState()` by its keys, so a checkpoint restores
+   * into a new process whose TF.js variables got other automatic names; as an array, the moments are
+   * keyed by the variables' own names.
+   */
+  constructor(variables: Variable[] | Readonly<Record<string, Variable>>, options: AdamOptions = {}) {
     const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0 } = options;
     if (!(learningRate > 0)) throw new Error(`learningRate must be positive, got ${learningRate}.`);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) throw new Error(`beta1 and beta2 must be in [0, 1), got ${beta1} and ${beta2}.`);
     if (!(epsilon > 0)) throw new Error(`epsilon must be positive, got ${epsilon}.`);
     if (!(weightDecay >= 0)) throw new Error(`weightDecay must be >= 0, got ${weightDecay}.`);
+    const entries: [string, Variable][] = Array.isArray(variables) ? variables.map((v) => [v.name, v]) : Object.entries(variables);
     const names = new Set<string>();
-    for (const v of variables) {
+    for (const [, v] of entries) {
       if (v.dtype !== 'float32') throw new Error(`Adam: variable "${v.name}" is ${v.dtype}; only float32 variables are optimised.`);
       if (names.has(v.name)) throw new Error(`Adam: variable "${v.name}" is listed twice.`);
       names.add(v.name);
@@ -66,8 +74,9 @@ export class Adam {
     this.weightDecay = weightDecay;
     this.accBeta1 = Math.fround(beta1);
     this.accBeta2 = Math.fround(beta2);
-    this.params = variables.map((variable) => ({
+    this.params = entries.map(([key, variable]) => ({
       variable,
+      key,
       m: new Float32Array(variable.size),
       v: new Float32Array(variable.size),
       w: null,
@@ -138,15 +147,15 @@ export class Adam {
 
   getState(): AdamState {
     const moments: AdamState['moments'] = {};
-    for (const p of this.params) moments[p.variable.name] = { m: Float32Array.from(p.m), v: Float32Array.from(p.v) };
+    for (const p of this.params) moments[p.key] = { m: Float32Array.from(p.m), v: Float32Array.from(p.v) };
     return { step: this.t, moments };
   }
 
   setState(state: AdamState): void {
     for (const p of this.params) {
-      const s = state.moments[p.variable.name];
-      if (!s) throw new Error(`Adam state has no moments for variable "${p.variable.name}".`);
-      if (s.m.length !== p.m.length || s.v.length !== p.v.length) throw new Error(`Adam state for "${p.variable.name}" has the wrong size.`);
+      const s = state.moments[p.key];
+      if (!s) throw new Error(`Adam state has no moments for variable "${p.key}".`);
+      if (s.m.length !== p.m.length || s.v.length !== p.v.length) throw new Error(`Adam state for "${p.key}" has the wrong size.`);
       p.m.set(s.m);
       p.v.set(s.v);
     }
