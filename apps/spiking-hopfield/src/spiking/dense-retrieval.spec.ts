@@ -1,4 +1,5 @@
-import { tf } from '@cristal/tensor';
+import { RandomStreams, tf, type Tensor } from '@cristal/tensor';
+import { modernUpdate } from '../models/modern/modern-update';
 import { denseMacsPerQuery, denseRetrieval } from './dense-retrieval';
 import { disposePatternMemory, patternMemory } from './pattern-memory';
 
@@ -15,6 +16,20 @@ describe('denseRetrieval', () => {
     });
     [0.1, 0.9].forEach((v, i) => expect(p[1][i]).toBeCloseTo(v, 6)); // scores (0, 2 ln 3): 1/10, 9/10
     tf.dispose([q, r.probabilities, r.retrieved]);
+    disposePatternMemory(memory);
+  });
+
+  it('equals the modern network update (models/modern) on random patterns, with its stored transpose', () => {
+    const rng = new RandomStreams(5);
+    const patterns = rng.data.normalTensor([300, 64]);
+    const queries = rng.data.normalTensor([40, 64]);
+    const memory = patternMemory(patterns);
+    const ours = denseRetrieval(memory, queries, 0.3);
+    const theirs = modernUpdate(patterns, queries, 0.3);
+    const diff = (a: Tensor, b: Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    expect(diff(ours.probabilities, theirs.attention)).toBeLessThan(1e-6);
+    expect(diff(ours.retrieved, theirs.state)).toBeLessThan(1e-5);
+    tf.dispose([patterns, queries, ours.probabilities, ours.retrieved, theirs.state, theirs.attention]);
     disposePatternMemory(memory);
   });
 
