@@ -18,7 +18,8 @@ export { CheckpointManager, restoreVariables, type Checkpoint, type CheckpointSt
 export { ProgressReporter, progressBar, progressLine } from './run/progress';
 export { DivergedError, RunInterrupted } from './run/run-errors';
 export { prepareRun, startRun, resumeRun, type PreparedRun, type RunRequest, type RunMeta } from './run/execute-run';
-export { fitClassifier, plannedSteps, scheduledLearningRate, type LearningRateSchedule, type TrainableClassifier, type FitOptions, type FitResult } from './training/fit-classifier';
+export { fitClassifier, plannedSteps, scheduledLearningRate, type LearningRateSchedule, type TrainableClassifier, type FitOptions, type FitResult, type FitTrace } from './training/fit-classifier';
+export { adamStepper, globalNorm, type StepOptimizer, type StepResult, type OptimizerCheckpoint, type OptimizerFactory, type AdamStepperOptions } from './training/step-optimizer';
 export { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './training/evaluate-classifier';
 export { compareRuns, meanStd, type RunGroup } from './report/compare-runs';
 export { buildReport } from './report/build-report';

@@ -12,8 +12,11 @@ export class DivergedError extends Error {
 
 /** The run stopped on request (SIGINT/SIGTERM) after checkpointing: status `interrupted`. */
 export class RunInterrupted extends Error {
-  constructor(readonly step: number | null) {
-    super(step === null ? 'Interrupted before the first step.' : `Interrupted after step ${step} (checkpointed).`);
+  constructor(
+    readonly step: number | null,
+    checkpointed = true,
+  ) {
+    super(step === null ? 'Interrupted before the first step.' : `Interrupted after step ${step}${checkpointed ? ' (checkpointed)' : ''}.`);
     this.name = 'RunInterrupted';
   }
 }

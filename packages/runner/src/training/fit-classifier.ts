@@ -1,8 +1,10 @@
 import { BatchIterator, type ImageSet } from '@cristal/datasets';
-import { Adam, tf, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
-import { restoreVariables } from '../run/checkpoints';
+import { tf, type RandomStream, type RawTensor, type Scalar, type Tensor1D, type Tensor2D, type Variable } from '@cristal/tensor';
+import { restoreVariables, type Checkpoint } from '../run/checkpoints';
+import { RunInterrupted } from '../run/run-errors';
 import type { RunContext } from '../run/run-context';
 import { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './evaluate-classifier';
+import { adamStepper, type OptimizerFactory, type StepOptimizer } from './step-optimizer';
 
 export type LearningRateSchedule = 'constant' | 'cosine';
 
@@ -23,6 +25,14 @@ export interface TrainableClassifier {
   loss(x: Tensor2D, labels: Tensor1D, step: number): Scalar;
   /** Class probabilities [B, 10] for evaluation. */
   probabilities: ProbabilityFn;
+  /**
+   * Called after every optimiser step (controllers, schedules that read the model, diagnostics):
+   * the numbers it returns are logged at that step with context `train`.
+   */
+  afterStep?(step: number): Record<string, number> | void;
+  /** Small JSON state of the model's own (a controller's integrators, ...) saved in checkpoints and restored on resume. */
+  getState?(): Record<string, unknown>;
+  setState?(state: Record<string, unknown>): void;
 }
 
 export interface FitOptions {
@@ -43,6 +53,25 @@ export interface FitOptions {
   evaluateEvery?: number;
   /** Stop after this many steps even if epochs remain (quick profiles, smoke tests). */
   maxSteps?: number;
+  /** The update rule (default Adam with `weightDecay`). */
+  optimizer?: OptimizerFactory;
+  /** Measure the gradient's global norm at each step (Adam; custom optimisers report it when they can). */
+  gradientNorm?: boolean;
+  /**
+   * false: ignore `ctx.resume` and never checkpoint (a stop request still ends the run), for
+   * experiments that run several fits in one run and keep track of finished ones themselves.
+   * Default true.
+   */
+  resumable?: boolean;
+  /** Where the batch order comes from (default `ctx.random.data.fork('fit-classifier')`). */
+  dataStream?: RandomStream;
+}
+
+/** Per-step record of a fit (this process's steps), for stability diagnostics. */
+export interface FitTrace {
+  loss: number[];
+  /** Empty unless `gradientNorm` was asked for and the optimiser measures it. */
+  gradientNorm: number[];
 }
 
 export interface FitResult {
@@ -51,6 +80,7 @@ export interface FitResult {
   /** Wall-clock seconds of training in this process (not evaluation). */
   trainSeconds: number;
   test: ClassifierEvaluation;
+  trace: FitTrace;
 }
 
 /** Steps a fit will take: every batch of every epoch (the last, smaller batch included), capped. */
@@ -59,57 +89,97 @@ export function plannedSteps(train: ImageSet, options: Pick<FitOptions, 'epochs'
   return Math.min(options.epochs * perEpoch, options.maxSteps ?? Number.POSITIVE_INFINITY);
 }
 
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+function optimizerTensors(checkpoint: Checkpoint): Record<string, RawTensor> {
+  const out: Record<string, RawTensor> = {};
+  for (const [name, t] of Object.entries(checkpoint.tensors)) if (name.startsWith(OPTIMIZER_PREFIX)) out[name.slice(OPTIMIZER_PREFIX.length)] = t;
+  return out;
+}
+
+function restoreFit(optimizer: StepOptimizer, model: TrainableClassifier, checkpoint: Checkpoint): void {
+  const extra = checkpoint.extra ?? {};
+  const json = extra['optimizer'] as Record<string, unknown> | undefined;
+  if (!json) throw new Error(`Checkpoint at step ${checkpoint.step} has no optimiser state; it was not written by fitClassifier.`);
+  optimizer.restore({ tensors: optimizerTensors(checkpoint), json });
+  if (model.setState) {
+    const state = extra['model'] as Record<string, unknown> | undefined;
+    if (!state) throw new Error(`Checkpoint at step ${checkpoint.step} has no model state, which this model needs to continue.`);
+    model.setState(state);
+  }
+}
+
 /**
- * Mini-batch Adam on a classifier inside a run: seeded shuffling from `ctx.random.data`, the loss
- * logged as it goes (NaN ends the run `diverged`), checkpoints through `ctx.afterStep` (weights, Adam
- * moments, data position), exact continuation on `lab resume`, test metrics at the end.
+ * Mini-batch training of a classifier inside a run: seeded shuffling from `ctx.random.data`, Adam or
+ * the given optimiser, the loss logged as it goes (NaN ends the run `diverged`), checkpoints through
+ * `ctx.afterStep` (weights, optimiser state, the model's own state, data position), exact
+ * continuation on `lab resume`, test metrics at the end.
  */
 export async function fitClassifier(ctx: RunContext<unknown>, model: TrainableClassifier, options: FitOptions): Promise<FitResult> {
-  const { train, test, epochs, batchSize, learningRate, schedule = 'constant', weightDecay = 0, checkpointEvery, logEvery = 10, evaluateEvery = 0 } = options;
+  const { train, test, epochs, batchSize, learningRate, schedule = 'constant', weightDecay = 0, checkpointEvery, logEvery = 10, evaluateEvery = 0, resumable = true } = options;
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`fitClassifier: epochs must be a positive integer, got ${epochs}.`);
   const total = plannedSteps(train, options);
   const variables = model.variables;
-  // keyed by the model's names, so a resumed process (new automatic TF.js names) finds its moments
-  const adam = new Adam(variables, { learningRate, weightDecay });
-  const batches = new BatchIterator(train, { batchSize, stream: ctx.random.data.fork('fit-classifier'), position: ctx.resume?.data });
+  const optimizer = options.optimizer ? options.optimizer(variables, learningRate) : adamStepper(variables, learningRate, { weightDecay, gradientNorm: options.gradientNorm });
+  const resume = resumable ? ctx.resume : undefined;
+  const batches = new BatchIterator(train, { batchSize, stream: options.dataStream ?? ctx.random.data.fork('fit-classifier'), position: resume?.data });
   let step = 0;
-  if (ctx.resume) {
-    restoreVariables({ ...variables }, ctx.resume);
-    if (ctx.resume.optimizer) adam.setState(ctx.resume.optimizer);
-    step = ctx.resume.step;
-  }
+  const trace: FitTrace = { loss: [], gradientNorm: [] };
   ctx.progress.start(total, 'train', step);
   let trainNs = 0n;
   try {
+    if (resume) {
+      restoreVariables({ ...variables }, resume);
+      restoreFit(optimizer, model, resume);
+      step = resume.step;
+    }
     while (step < total) {
       const batch = batches.nextBatch();
       step += 1;
       const t0 = process.hrtime.bigint();
-      adam.learningRate = scheduledLearningRate(learningRate, schedule, step, total);
-      let loss: number;
+      optimizer.learningRate = scheduledLearningRate(learningRate, schedule, step, total);
+      let result;
       try {
-        loss = adam.minimize(() => model.loss(batch.x, batch.y, step));
+        result = optimizer.step(() => model.loss(batch.x, batch.y, step));
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
+      const loss = result.loss;
+      const extraMetrics = model.afterStep?.(step);
       trainNs += process.hrtime.bigint() - t0;
+      trace.loss.push(loss);
+      if (result.gradientNorm !== undefined) trace.gradientNorm.push(result.gradientNorm);
       if (step % logEvery === 0 || step === total || !Number.isFinite(loss)) {
         ctx.metrics.log('loss', loss, { step, epoch: batch.epoch, context: 'train' });
       }
+      if (extraMetrics && Object.keys(extraMetrics).length > 0) ctx.metrics.logMany(extraMetrics, { step, epoch: batch.epoch, context: 'train' });
       if (evaluateEvery > 0 && step % evaluateEvery === 0 && step < total) {
         const evaluation = evaluateClassifier(model.probabilities, test);
         ctx.metrics.logMany({ accuracy: evaluation.accuracy, nll: evaluation.nll }, { step, epoch: batch.epoch, context: 'test' });
       }
       ctx.progress.update(step, { loss, epoch: batch.epoch });
-      ctx.afterStep(step, () => ({ tensors: { ...variables }, optimizer: adam.getState(), data: batches.position() }), checkpointEvery);
+      if (resumable) {
+        ctx.afterStep(
+          step,
+          () => {
+            const saved = optimizer.checkpoint();
+            const tensors: Record<string, Variable | RawTensor> = { ...variables };
+            for (const [name, t] of Object.entries(saved.tensors)) tensors[OPTIMIZER_PREFIX + name] = t;
+            return { tensors, data: batches.position(), extra: { optimizer: saved.json, ...(model.getState ? { model: model.getState() } : {}) } };
+          },
+          checkpointEvery,
+        );
+      } else if (ctx.stopRequested) {
+        throw new RunInterrupted(step, false);
+      }
       // yield to the event loop so SIGINT/SIGTERM handlers run between steps
       if (step % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    adam.dispose();
+    optimizer.dispose();
     ctx.progress.finish();
   }
   const evaluation = evaluateClassifier(model.probabilities, test);
   ctx.metrics.logMany({ accuracy: evaluation.accuracy, nll: evaluation.nll, ece: evaluation.ece, brier: evaluation.brier }, { step, context: 'test' });
-  return { steps: step, trainSeconds: Number(trainNs) / 1e9, test: evaluation };
+  return { steps: step, trainSeconds: Number(trainNs) / 1e9, test: evaluation, trace };
 }
