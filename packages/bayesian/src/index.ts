@@ -18,6 +18,7 @@ export {
   type InitialPosterior,
   type MeanFieldInitOptions,
 } from './posterior/mean-field';
+export { scalePosteriorStd } from './posterior/scale-posterior-std';
 
 // KL divergence
 export { klGaussianScalar, klGaussian, type GaussianStd } from './kl/gaussian-kl';
@@ -40,6 +41,7 @@ export { DenseFlipout, denseFlipoutForward } from './layers/dense-flipout';
 export { Conv2dReparam, conv2dReparamForward, type Conv2dVariationalOptions, type Conv2dGeometry } from './layers/conv2d-reparam';
 export { Conv2dFlipout, conv2dFlipoutForward } from './layers/conv2d-flipout';
 export { Dense, type DenseOptions } from './layers/dense';
+export { Conv2d, type Conv2dOptions } from './layers/conv2d';
 export { McDropout, mcDropout } from './layers/mc-dropout';
 export { Activation, activate, type ActivationKind } from './layers/activation';
 export { Flatten, ToImage, MaxPool2d } from './layers/reshape-layers';
@@ -99,3 +101,24 @@ export { posteriorMeanLayers } from './onnx/posterior-mean-layers';
 export { pointDenseLogits, disposePointDenseLayers, type PointDenseLayer } from './onnx/point-dense-layers';
 export { posteriorMeanProbabilities, ensembleProbabilities } from './onnx/tfjs-reference';
 export { lowerBayesianMlp, SUPPORTED_EXPORT_LAYERS, type LoweredMlp, type LoweredDense, type LoweredParameter, type ExportActivation } from './onnx/lowered-mlp';
+// ONNX export of LeNets and MLPs, MC-dropout ensembles, deep ensembles of models, temperature
+export { exportBayesianNetwork, exportBayesianNetworkToFile } from './onnx/export-bayesian-network';
+export { exportModelEnsemble, exportModelEnsembleToFile } from './onnx/export-model-ensemble';
+export { type BayesianNetworkExportOptions } from './onnx/export-options';
+export { lowerBayesianNetwork, SUPPORTED_NETWORK_LAYERS } from './onnx/lowered-network';
+export { posteriorMeanNetwork, sampleNetworkEnsemble } from './onnx/sample-networks';
+export { foldDropoutMasks } from './onnx/fold-dropout';
+export { DROPOUT_MASK_STREAM } from './onnx/ensemble-streams';
+export {
+  disposePointNetworks,
+  type PointNetwork,
+  type LoweredNetwork,
+  type NetworkStep,
+  type ImageStep,
+  type ConvStep,
+  type DenseStep,
+  type MaxPoolStep,
+  type FlattenStep,
+  type ActivationStep,
+  type DropoutStep,
+} from './onnx/network-steps';

@@ -16,8 +16,11 @@ describe('fisherTrace', () => {
 
   it('sums per variable, or per group of variables', () => {
     const diag = { 'l1/kernel': tf.tensor1d([1, 2]), 'l1/bias': tf.tensor1d([0.5]), 'l2/kernel': tf.tensor2d([[1, 1], [1, 1]]) };
+    const before = tf.memory().numTensors;
     expect(fisherTrace(diag)).toEqual({ perLayer: { 'l1/kernel': 3, 'l1/bias': 0.5, 'l2/kernel': 4 }, total: 7.5 });
     expect(fisherTrace(diag, { l1: ['l1/kernel', 'l1/bias'], l2: ['l2/kernel'] }).perLayer).toEqual({ l1: 3.5, l2: 4 });
+    // the sums are read back and freed: nothing is left behind per entry
+    expect(tf.memory().numTensors).toBe(before);
     expect(() => fisherTrace(diag, { l1: ['nope'] })).toThrow('"nope", which has no Fisher diagonal');
     tf.dispose(diag);
   });

@@ -16,7 +16,12 @@ export interface FisherTraces {
 export function fisherTrace(diagonal: Record<string, Tensor | Record<string, Tensor | undefined>>, groups?: Record<string, string[]>): FisherTraces {
   const entryTrace = (value: Tensor | Record<string, Tensor | undefined>): number => {
     const tensors = value instanceof tf.Tensor ? [value] : Object.values(value).filter((t): t is Tensor => t !== undefined);
-    return tensors.reduce((acc, t) => acc + tf.tidy(() => tf.sum(t)).dataSync()[0], 0);
+    return tensors.reduce((acc, t) => {
+      const sum = tf.sum(t);
+      const value = sum.dataSync()[0];
+      sum.dispose();
+      return acc + value;
+    }, 0);
   };
   const traces: Record<string, number> = {};
   for (const [name, value] of Object.entries(diagonal)) traces[name] = entryTrace(value);

@@ -2,7 +2,7 @@ import { tf, type RandomStream, type Scalar, type Tensor } from '@cristal/tensor
 import { monteCarloKl } from '../kl/monte-carlo-kl';
 import { conv, Conv2dVariationalBase, type Conv2dGeometry, type Conv2dVariationalOptions } from './conv2d-reparam';
 import { sumKl } from './dense-reparam';
-import type { CallOptions, LayerOutput } from './layer';
+import { noiseScaleOf, scaledNoise, type CallOptions, type LayerOutput } from './layer';
 import { normalNoise, rademacher } from './noise';
 import { posteriorTerms, tidyLayer } from './variational-base';
 
@@ -44,6 +44,7 @@ export class Conv2dFlipout extends Conv2dVariationalBase {
 
   call(x: Tensor, rng: RandomStream, options: CallOptions = {}): LayerOutput {
     const { mode = 'sample', kl: wantKl = true } = options;
+    const noiseScale = noiseScaleOf(this.name, options);
     this.checkInput(x);
     return tidyLayer(() => {
       const w = posteriorTerms(this.weight, this.prior, 'std');
@@ -56,7 +57,9 @@ export class Conv2dFlipout extends Conv2dVariationalBase {
         signIn: rademacher(rng, [B, 1, 1, this.inChannels]),
         signOut: rademacher(rng, [B, 1, 1, this.filters]),
       };
-      const output = conv2dFlipoutForward(x, w, b, noise, this.geometry);
+      const scaled = { ...noise, kernel: scaledNoise(noise.kernel, noiseScale), bias: noise.bias ? scaledNoise(noise.bias, noiseScale) : null };
+      const output = conv2dFlipoutForward(x, w, b, scaled, this.geometry);
+      // the Monte-Carlo KL keeps the unscaled eps: it estimates the KL of the stored posterior
       let kl: Scalar | null = null;
       if (wantKl) {
         kl = w.closedForm

@@ -1,7 +1,7 @@
 import { tf, assertShape, type RandomStream, type Scalar, type Tensor, type Tensor4D } from '@cristal/tensor';
 import { monteCarloKl } from '../kl/monte-carlo-kl';
 import { sumKl } from './dense-reparam';
-import type { CallOptions, LayerOutput } from './layer';
+import { noiseScaleOf, scaledNoise, type CallOptions, type LayerOutput } from './layer';
 import { normalNoise } from './noise';
 import { posteriorTerms, tidyLayer, VariationalBase, type VariationalLayerOptions } from './variational-base';
 
@@ -88,13 +88,16 @@ export class Conv2dReparam extends Conv2dVariationalBase {
 
   call(x: Tensor, rng: RandomStream, options: CallOptions = {}): LayerOutput {
     const { mode = 'sample', kl: wantKl = true } = options;
+    const noiseScale = noiseScaleOf(this.name, options);
     this.checkInput(x);
     return tidyLayer(() => {
       const w = posteriorTerms(this.weight, this.prior, 'std');
       const b = this.bias ? posteriorTerms(this.bias, this.prior, 'std') : null;
       if (mode === 'mean') return { output: this.meanOutput(x, w, b), kl: wantKl ? (w.closedForm ? sumKl(w.kl, b?.kl) : this.kl(rng)) : null };
       const eps = { kernel: normalNoise(rng, this.kernelShape), bias: b ? normalNoise(rng, [this.filters]) : null };
-      const output = conv2dReparamForward(x, w, b, eps, this.geometry);
+      const scaled = { kernel: scaledNoise(eps.kernel, noiseScale), bias: eps.bias ? scaledNoise(eps.bias, noiseScale) : null };
+      const output = conv2dReparamForward(x, w, b, scaled, this.geometry);
+      // the Monte-Carlo KL keeps the unscaled eps: it estimates the KL of the stored posterior
       let kl: Scalar | null = null;
       if (wantKl) {
         kl = w.closedForm

@@ -3,7 +3,7 @@ import { matMul } from '../kernels/tf-ops';
 import { monteCarloKl } from '../kl/monte-carlo-kl';
 import { checkDenseInput, sumKl, type DenseVariationalOptions } from './dense-reparam';
 import { activate, type ActivationKind } from './activation';
-import type { CallOptions, LayerOutput } from './layer';
+import { noiseScaleOf, scaledNoise, type CallOptions, type LayerOutput } from './layer';
 import { normalNoise, rademacher } from './noise';
 import { posteriorTerms, tidyLayer, VariationalBase } from './variational-base';
 
@@ -52,6 +52,7 @@ export class DenseFlipout extends VariationalBase {
 
   call(x: Tensor, rng: RandomStream, options: CallOptions = {}): LayerOutput {
     const { mode = 'sample', kl: wantKl = true } = options;
+    const noiseScale = noiseScaleOf(this.name, options);
     checkDenseInput(this.name, x, this.inputSize);
     return tidyLayer(() => {
       const w = posteriorTerms(this.weight, this.prior, 'std');
@@ -67,7 +68,9 @@ export class DenseFlipout extends VariationalBase {
         signIn: rademacher(rng, [B, this.inputSize]),
         signOut: rademacher(rng, [B, this.units]),
       };
-      const output = activate(this.activation, denseFlipoutForward(x, w, b, noise));
+      const scaled = { ...noise, weight: scaledNoise(noise.weight, noiseScale), bias: noise.bias ? scaledNoise(noise.bias, noiseScale) : null };
+      const output = activate(this.activation, denseFlipoutForward(x, w, b, scaled));
+      // the Monte-Carlo KL keeps the unscaled eps: it estimates the KL of the stored posterior
       let kl: Scalar | null = null;
       if (wantKl) {
         kl = w.closedForm

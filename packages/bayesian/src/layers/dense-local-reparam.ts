@@ -4,7 +4,7 @@ import { localReparamOutput } from '../kernels/local-reparam-output';
 import { matMul } from '../kernels/tf-ops';
 import { activate, type ActivationKind } from './activation';
 import { checkDenseInput, sumKl, type DenseVariationalOptions } from './dense-reparam';
-import type { CallOptions, LayerOutput } from './layer';
+import { noiseScaleOf, scaledNoise, type CallOptions, type LayerOutput } from './layer';
 import { normalNoise } from './noise';
 import { posteriorTerms, tidyLayer, VariationalBase } from './variational-base';
 
@@ -61,6 +61,7 @@ export class DenseLocalReparam extends VariationalBase {
 
   call(x: Tensor, rng: RandomStream, options: CallOptions = {}): LayerOutput {
     const { mode = 'sample', kl: wantKl = true } = options;
+    const noiseScale = noiseScaleOf(this.name, options);
     checkDenseInput(this.name, x, this.inputSize);
     if (this.fused && mode === 'sample' && this.prior.kind === 'gaussian' && this.bias) {
       const prior = { mean: this.prior.mean as number, std: this.prior.std };
@@ -69,7 +70,9 @@ export class DenseLocalReparam extends VariationalBase {
       // ReLU runs inside the kernel, so that a ReLU MLP's activations never leave JavaScript memory
       const inKernel = this.activation === 'relu' ? 'relu' : 'identity';
       return tidyLayer(() => {
-        const out = denseLocalReparamFused(x, w.mu, w.rho, b.mu, b.rho, normalNoise(rng, [x.shape[0], this.units]), prior, inKernel);
+        // the kernel reads sqrt(v) * eps, so a scaled eps is a scaled posterior noise, gradients included
+        const eps = scaledNoise(normalNoise(rng, [x.shape[0], this.units]), noiseScale);
+        const out = denseLocalReparamFused(x, w.mu, w.rho, b.mu, b.rho, eps, prior, inKernel);
         return { output: inKernel === this.activation ? out.output : activate(this.activation, out.output), kl: wantKl ? out.kl : null };
       });
     }
@@ -78,7 +81,7 @@ export class DenseLocalReparam extends VariationalBase {
       const b = this.bias ? posteriorTerms(this.bias, this.prior, 'variance') : null;
       const output = activate(
         this.activation,
-        mode === 'mean' ? (b ? tf.add(matMul(x, w.mean), b.mean) : matMul(x, w.mean)) : denseLocalReparamForward(x, w, b, normalNoise(rng, [x.shape[0], this.units])),
+        mode === 'mean' ? (b ? tf.add(matMul(x, w.mean), b.mean) : matMul(x, w.mean)) : denseLocalReparamForward(x, w, b, scaledNoise(normalNoise(rng, [x.shape[0], this.units]), noiseScale)),
       );
       const kl = wantKl ? (w.closedForm ? sumKl(w.kl, b?.kl) : this.kl(rng)) : null;
       return { output, kl };

@@ -2,7 +2,7 @@ import { tf, assertShape, type RandomStream, type Scalar, type Tensor } from '@c
 import { matMul } from '../kernels/tf-ops';
 import { monteCarloKl } from '../kl/monte-carlo-kl';
 import { activate, type ActivationKind } from './activation';
-import type { CallOptions, LayerOutput } from './layer';
+import { noiseScaleOf, scaledNoise, type CallOptions, type LayerOutput } from './layer';
 import { normalNoise } from './noise';
 import { posteriorTerms, tidyLayer, VariationalBase, type VariationalLayerOptions } from './variational-base';
 
@@ -60,6 +60,7 @@ export class DenseReparam extends VariationalBase {
 
   call(x: Tensor, rng: RandomStream, options: CallOptions = {}): LayerOutput {
     const { mode = 'sample', kl: wantKl = true } = options;
+    const noiseScale = noiseScaleOf(this.name, options);
     checkDenseInput(this.name, x, this.inputSize);
     return tidyLayer(() => {
       const w = posteriorTerms(this.weight, this.prior, 'std');
@@ -69,7 +70,9 @@ export class DenseReparam extends VariationalBase {
         return { output, kl: wantKl ? (w.closedForm ? sumKl(w.kl, b?.kl) : this.kl(rng)) : null };
       }
       const eps = { weight: normalNoise(rng, [this.inputSize, this.units]), bias: b ? normalNoise(rng, [this.units]) : null };
-      const output = activate(this.activation, denseReparamForward(x, w, b, eps));
+      const scaled = { weight: scaledNoise(eps.weight, noiseScale), bias: eps.bias ? scaledNoise(eps.bias, noiseScale) : null };
+      const output = activate(this.activation, denseReparamForward(x, w, b, scaled));
+      // the Monte-Carlo KL keeps the unscaled eps: it estimates the KL of the stored posterior
       let kl: Scalar | null = null;
       if (wantKl) {
         kl = w.closedForm

@@ -1,4 +1,4 @@
-import type { RandomStream, Scalar, Tensor, Variable } from '@cristal/tensor';
+import { tf, type RandomStream, type Scalar, type Tensor, type Variable } from '@cristal/tensor';
 import type { MeanFieldPosterior } from '../posterior/mean-field';
 import type { Prior } from '../priors/prior';
 
@@ -10,6 +10,13 @@ export interface CallOptions {
   mode?: 'sample' | 'mean';
   /** Also return the layer's KL (default true). Leave it off for prediction to skip the Monte-Carlo KL of non-Gaussian priors. */
   kl?: boolean;
+  /**
+   * Posterior noise temperature, a finite number >= 0 (default 1): a sampling pass of a variational
+   * layer draws w = mu + noiseScale * sigma * eps (pre-activations likewise for local
+   * reparameterisation), so 0 gives the mean pass and the output variance scales by noiseScale^2.
+   * The KL is that of the stored posterior, whatever the scale. Dropout and point layers ignore it.
+   */
+  noiseScale?: number;
 }
 
 export interface LayerOutput {
@@ -40,4 +47,18 @@ export interface VariationalLayer extends Layer {
 
 export function isVariational(layer: Layer): layer is VariationalLayer {
   return 'prior' in layer && 'weight' in layer && typeof (layer as VariationalLayer).kl === 'function';
+}
+
+/** `options.noiseScale`, validated, 1 when absent. */
+export function noiseScaleOf(layerName: string, options: CallOptions): number {
+  const { noiseScale = 1 } = options;
+  if (typeof noiseScale !== 'number' || !Number.isFinite(noiseScale) || noiseScale < 0) {
+    throw new Error(`${layerName}: noiseScale must be a finite number >= 0 (it multiplies the posterior noise: 0 is the mean pass, 1 the posterior), got ${String(noiseScale)}.`);
+  }
+  return noiseScale;
+}
+
+/** eps scaled by the noise temperature; eps itself at 1, so the default pass stays bit for bit what it was. */
+export function scaledNoise(eps: Tensor, noiseScale: number): Tensor {
+  return noiseScale === 1 ? eps : tf.mul(eps, noiseScale);
 }

@@ -1,5 +1,6 @@
 import { tf, RandomStreams, liveTensors } from '@cristal/tensor';
 import { Dense } from '../layers/dense';
+import type { McDropout } from '../layers/mc-dropout';
 import { normalNoise } from '../layers/noise';
 import type { VariationalLayer } from '../layers/layer';
 import { bayesianMlp } from '../models/bayesian-mlp';
@@ -13,33 +14,43 @@ import { posteriorMeanLayers } from './posterior-mean-layers';
 const values = (members: PointDenseLayer[][]) => members.map((m) => m.map((l) => [Array.from(l.weight.dataSync()), l.bias ? Array.from(l.bias.dataSync()) : null]));
 
 describe('sampleEnsembleWeights', () => {
-  it('draws W_k = mu + softplus(rho) eps in the documented order: stream sampling, sample-major, layer order, weight then bias', () => {
+  it('draws W_k = mu + softplus(rho) eps in the documented order: stream sampling, sample-major, layer order, weight then bias; dropout masks from stream dropout, folded into the next rows', () => {
     const model = mixedModel();
     const seed = 77;
     const members = sampleEnsembleWeights(model, 3, seed);
     // the documented order, replayed by hand; the deterministic layer (index 1) draws nothing
     const rng = new RandomStreams(seed).stream('sampling');
+    const maskRng = new RandomStreams(seed).stream('dropout');
     const flip = model.layers[4] as unknown as VariationalLayer;
     const local = model.layers[7] as unknown as VariationalLayer;
     const point = model.layers[1] as Dense;
+    const rate = (model.layers[3] as McDropout).rate;
     let worst = 0;
-    const check = (actual: Float32Array, mu: Float32Array, rho: Float32Array, eps: Float32Array) => {
-      for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - (mu[i] + softplus(rho[i]) * eps[i])));
+    // row scale: the McDropout(0.3) mask before the Flipout layer, 1 for the other layers
+    const check = (actual: Float32Array, mu: Float32Array, rho: Float32Array, eps: Float32Array, rowScale: (i: number) => number = () => 1) => {
+      for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - (mu[i] + softplus(rho[i]) * eps[i]) * rowScale(i)));
     };
+    let dropped = 0;
     for (const m of members) {
       expect(Array.from(m[0].weight.dataSync())).toEqual(Array.from(point.kernel.dataSync()));
       const draw = (shape: number[]) => tf.tidy(() => (normalNoise(rng, shape).dataSync() as Float32Array).slice());
       const epsFlip = draw([48, 24]); // no bias: nothing else drawn for this layer
       const epsLocalW = draw([24, 10]);
       const epsLocalB = draw([10]);
+      // McDropout's rule: keep when a float32 uniform u >= rate
+      const keep = Array.from(maskRng.fillUniform(new Float32Array(48)), (u) => (u >= Math.fround(rate) ? 1 : 0));
+      dropped += keep.filter((k) => k === 0).length;
       expect(m[1].bias).toBeNull();
-      check(m[1].weight.dataSync() as Float32Array, flip.weight.mu.dataSync() as Float32Array, flip.weight.rho.dataSync() as Float32Array, epsFlip);
+      check(m[1].weight.dataSync() as Float32Array, flip.weight.mu.dataSync() as Float32Array, flip.weight.rho.dataSync() as Float32Array, epsFlip, (i) => keep[Math.floor(i / 24)] / (1 - rate));
       check(m[2].weight.dataSync() as Float32Array, local.weight.mu.dataSync() as Float32Array, local.weight.rho.dataSync() as Float32Array, epsLocalW);
       const localBias = present(local.bias, 'the local layer\'s bias');
       check(present(m[2].bias, 'member bias').dataSync() as Float32Array, localBias.mu.dataSync() as Float32Array, localBias.rho.dataSync() as Float32Array, epsLocalB);
     }
     expect(ENSEMBLE_STREAM).toBe('sampling');
     expect(worst).toBeLessThan(1e-6);
+    // about 30% of 3 x 48 rows dropped: the masks are really applied
+    expect(dropped).toBeGreaterThan(20);
+    expect(dropped).toBeLessThan(70);
     expect(members.map((m) => m.map((l) => l.activations))).toEqual(Array(3).fill([['tanh'], ['sigmoid', 'relu'], []]));
     disposePointDenseLayers(members);
     model.dispose();
@@ -120,7 +131,7 @@ describe('sampleEnsembleWeights', () => {
     expect(() => sampleEnsembleWeights(model, 2.5, 1)).toThrow('got 2.5');
     expect(() => sampleEnsembleWeights(model, 2, -1)).toThrow('ensemble: seed must be a non-negative safe integer (it is recorded in the file to reproduce the samples), got -1.');
     const plain = new Sequential([new Dense({ inputSize: 784, units: 10, rng: new RandomStreams(1).init })]);
-    expect(() => sampleEnsembleWeights(plain, 2, 1)).toThrow("the model has no variational layers, so every weight sample would be the same network; export it with posterior { kind: 'mean' }.");
+    expect(() => sampleEnsembleWeights(plain, 2, 1)).toThrow("ensemble: the model has no variational layers and no McDropout layers, so every sample would be the same network; export it with posterior { kind: 'mean' }.");
     plain.dispose();
     model.dispose();
   });

@@ -48,7 +48,7 @@ export interface LoweredMlp {
 }
 
 export const SUPPORTED_EXPORT_LAYERS =
-  'DenseReparam, DenseLocalReparam, DenseFlipout, Dense, Activation (relu, tanh, sigmoid, identity), McDropout (identity at export), Flatten (no-op on [batch, 784])';
+  'DenseReparam, DenseLocalReparam, DenseFlipout, Dense, Activation (relu, tanh, sigmoid, identity), McDropout (off for the mean, sampled masks for an ensemble), Flatten (no-op on [batch, 784])';
 
 const ONNX_ACTIVATION: Record<ActivationKind, ExportActivation | null> = { relu: 'relu', tanh: 'tanh', sigmoid: 'sigmoid', identity: null };
 
@@ -121,8 +121,9 @@ function checkSizes(layers: readonly LoweredDense[], model: Sequential): void {
 /**
  * The model as a chain of dense layers, validated for export: only layers that are dense maps on
  * [batch, features] are accepted, activations are attached to the dense layer before them, and
- * `McDropout` and `Flatten` drop out (identity in the deterministic exported network). The chain must
- * map 784 pixels to 10 logits.
+ * `McDropout` and `Flatten` drop out (dropout is off in the posterior-mean network; an ensemble's
+ * sampled masks are handled by `lowerBayesianNetwork` and `foldDropoutMasks`). The chain must map
+ * 784 pixels to 10 logits.
  */
 export function lowerBayesianMlp(model: Sequential): LoweredMlp {
   const layers: LoweredDense[] = [];

@@ -124,6 +124,24 @@ describe('GraphBuilder operators in onnxruntime-node, against hand-computed resu
     close(out.conv.data, [12.5, 16.5, 24.5, 28.5]);
     expect(out.conv.dims).toEqual([1, 1, 2, 2]);
   });
+
+  it('MaxPool (NCHW, no padding): the maximum of each window, floor((size - kernel) / stride) + 1 outputs per axis', async () => {
+    // two channels of a 5 x 5 image: channel 0 holds 0..24, channel 1 holds -(0..24)
+    const image = Float32Array.from({ length: 50 }, (_, i) => (i < 25 ? i : -(i - 25)));
+    const { model, out } = await run(21, ['batch', 2, 5, 5], image, [1, 2, 5, 5], (g, x) => ({
+      pool2: g.maxPool(x, [2, 2], [2, 2]), // windows at rows/cols 0-1 and 2-3; row and column 4 are dropped (floor)
+      pool3: g.maxPool(x, [3, 2], [1, 3]), // 3 x 2 windows, stride 1 down, 3 across
+    }));
+    // channel 0, value = 5 r + c: the max of a window is at its bottom-right corner
+    // channel 1, value = -(5 r + c): at its top-left corner
+    close(out.pool2.data, [6, 8, 16, 18, -0, -2, -10, -12]);
+    expect(out.pool2.dims).toEqual([1, 2, 2, 2]);
+    close(out.pool3.data, [11, 14, 16, 19, 21, 24, -0, -3, -5, -8, -10, -13]);
+    expect(out.pool3.dims).toEqual([1, 2, 3, 2]);
+    const pool = model.graph?.node.find((n) => n.opType === 'MaxPool');
+    if (!pool) throw new Error('no MaxPool node');
+    expect(pool.attribute.map((a) => `${a.name}=${a.ints.join(',')}`)).toEqual(['kernel_shape=2,2', 'strides=2,2']);
+  });
 });
 
 describe('GraphBuilder shape check and naming', () => {
@@ -154,6 +172,18 @@ describe('GraphBuilder shape check and naming', () => {
     g.output(flat, 'features');
     const nodes = (decodeModel(g.toBytes()).graph?.node ?? []).map((n) => `${n.name}:${n.output[0]}`);
     expect(nodes).toEqual(['conv1/conv:conv1/conv', 'conv1/relu:conv1/relu', 'reshape:features']);
+  });
+
+  it('infers MaxPool shapes with a symbolic batch and refuses windows larger than the input or malformed attributes', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', ['batch', 4, 24, 24]);
+    expect(g.scope('pool1', () => g.maxPool(x, [2, 2], [2, 2])).shape).toEqual(['batch', 4, 12, 12]);
+    expect(g.maxPool(x, [5, 3], [2, 3]).shape).toEqual(['batch', 4, 10, 8]);
+    expect(() => g.maxPool(x, [25, 2], [1, 1], 'big')).toThrow("node 'big' (MaxPool): kernel_shape [25, 2] is larger than input [batch, 4, 24, 24]");
+    expect(() => g.maxPool(x, [2], [2], 'rank')).toThrow("node 'rank' (MaxPool): kernel_shape [2] must be 2 positive integers for X [batch, 4, 24, 24]");
+    expect(() => g.maxPool(x, [2, 2], [0, 2], 'stride')).toThrow("node 'stride' (MaxPool): strides [0, 2] must be 2 positive integers");
+    const flat = g.input('flat', 'float32', ['batch', 784]);
+    expect(() => g.maxPool(flat, [2, 2], [2, 2], 'flat_pool')).toThrow("node 'flat_pool' (MaxPool): X [batch, 784] must be [N, C, spatial...]");
   });
 
   it('serialises the same graph to the same bytes, whatever the metadata insertion order', () => {

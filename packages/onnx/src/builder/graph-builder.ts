@@ -31,7 +31,7 @@ import {
   unsqueezeShape,
   type NodeRef,
 } from './shape-inference';
-import { type Shape, type Value, formatShape } from './value';
+import { type Dim, type Shape, type Value, formatShape } from './value';
 
 export interface GraphBuilderOptions {
   /** Graph name stored in the file. */
@@ -67,6 +67,29 @@ function valueInfo(v: Value): ValueInfoProto {
       },
     },
   });
+}
+
+/**
+ * MaxPool's output shape without padding: floor((size - kernel) / stride) + 1 per spatial axis (the
+ * operator's default floor mode). Kept beside the builder so the pooling rule lives with the operator.
+ */
+function maxPoolShape(at: NodeRef, x: Shape, kernel: readonly number[], strides: readonly number[]): Shape {
+  const spatial = x.length - 2;
+  if (spatial < 1) throw new ShapeError(at.node, at.op, `X ${formatShape(x)} must be [N, C, spatial...]`);
+  const positive = (values: readonly number[]) => values.length === spatial && values.every((v) => Number.isInteger(v) && v >= 1);
+  if (!positive(kernel)) throw new ShapeError(at.node, at.op, `kernel_shape [${kernel.join(', ')}] must be ${spatial} positive integers for X ${formatShape(x)}`);
+  if (!positive(strides)) throw new ShapeError(at.node, at.op, `strides [${strides.join(', ')}] must be ${spatial} positive integers for X ${formatShape(x)}`);
+  const out: Dim[] = [x[0], x[1]];
+  for (let i = 0; i < spatial; i++) {
+    const size = x[2 + i];
+    if (typeof size !== 'number') {
+      out.push(`${at.node}:${i}`);
+      continue;
+    }
+    if (kernel[i] > size) throw new ShapeError(at.node, at.op, `kernel_shape [${kernel.join(', ')}] is larger than input ${formatShape(x)}`);
+    out.push(Math.floor((size - kernel[i]) / strides[i]) + 1);
+  }
+  return out;
 }
 
 /**
@@ -265,6 +288,14 @@ export class GraphBuilder {
       pads: geometry.pads,
       dilations: geometry.dilations,
       group: geometry.group,
+    });
+  }
+
+  /** ONNX MaxPool over the spatial axes of NCHW `x`, without padding (every window lies inside the input). */
+  maxPool(x: Value, kernelShape: readonly number[], strides: readonly number[], name?: string): Value {
+    return this.emit('MaxPool', [x], name, (at) => ({ dtype: x.dtype, shape: maxPoolShape(at, x.shape, kernelShape, strides) }), {
+      kernel_shape: [...kernelShape],
+      strides: [...strides],
     });
   }
 
