@@ -1,0 +1,223 @@
+import { exportBayesianNetwork, fisherTrustRegion, scalePosteriorStd, type Sequential } from '@cristal/bayesian';
+import { BatchIterator, type ImageSet } from '@cristal/datasets';
+import { adamStepper, DivergedError, fitClassifier, type StepOptimizer } from '@cristal/runner';
+import { tf, type RandomStream, type RandomStreamState, type Tensor, type Tensor2D, type Variable } from '@cristal/tensor';
+import { Homeostat } from '../control/homeostat';
+import type { HomeostatConfig, SetPointConfig } from '../control/homeostat-config';
+import type { HomeostatState } from '../control/homeostat-state';
+import { parameterCount } from '../models/architecture';
+import { sampledProbabilities } from '../models/forward';
+import { namedVariables } from '../models/named-variables';
+import { fisherTracePerParameter } from '../sensors/fisher-trace-per-parameter';
+import { klPerParameterByLayer } from '../sensors/kl-per-parameter';
+import { preActivationSnrByLayer } from '../sensors/pre-activation-snr';
+import { layerWeightedElbo, variationalNetwork } from './bayes-by-backprop';
+import { fitSettings } from './fit-settings';
+import { meanFisherDiagonal } from './mean-fisher-diagonal';
+import type { HomeostasisConfig } from './method-config';
+import type { MethodRequest, Trajectories, TrainedModel } from './trained-model';
+
+/** The homeostat of the config: one PI controller per layer and loop (see src/control/). */
+export function homeostatFor(layers: string[], h: HomeostasisConfig): Homeostat {
+  const setPoint = (fixed: number): SetPointConfig => (h.setPoint === 'fixed' ? { kind: 'fixed', value: fixed } : { kind: 'early', warmupUpdates: h.warmupUpdates, statistic: 'median' });
+  const config: HomeostatConfig = {
+    layers,
+    updateEvery: h.updateEvery,
+    // the KL loop controls ln(nats per parameter)
+    kl: { enabled: h.klLoop, setPoint: setPoint(Math.log(h.klSetPoint)), antiWindup: h.antiWindup, ...h.kl },
+    snr: { enabled: h.snrLoop, setPoint: setPoint(h.snrSetPointDb), antiWindup: h.antiWindup, ...h.snr },
+  };
+  return new Homeostat(config);
+}
+
+/** The first `count` training images as a fixed [count, 784] batch in [0, 1]. */
+function probeBatch(train: ImageSet, count: number): Tensor2D {
+  const n = Math.min(count, train.count);
+  for (const batch of new BatchIterator(train, { batchSize: n, shuffle: false }).batches()) return batch.x.clone() as Tensor2D;
+  throw new Error('probeBatch: the training set is empty.');
+}
+
+/**
+ * Adam whose step on the posterior means is cut back, when needed, so that the predictive moves by
+ * at most `maxKl` nats per example: 0.5 dmu^T F dmu <= maxKl with F the diagonal Fisher of the
+ * posterior-mean network (K-FAC's kl_clip with a diagonal Fisher). The scales (rho) step freely.
+ */
+function fisherTrustRegionStepper(inner: StepOptimizer, means: Variable[], fisher: () => Record<string, Tensor> | null, maxKl: number, onScale: (scale: number) => void): StepOptimizer {
+  return {
+    get learningRate() {
+      return inner.learningRate;
+    },
+    set learningRate(value: number) {
+      inner.learningRate = value;
+    },
+    step(loss) {
+      const diagonal = fisher();
+      if (!diagonal) return inner.step(loss);
+      const before = means.map((v) => v.clone());
+      try {
+        const result = inner.step(loss);
+        const step = tf.tidy(() => Object.fromEntries(means.map((v, i) => [v.name, tf.sub(v, before[i])])));
+        const region = fisherTrustRegion(step, diagonal, maxKl);
+        tf.dispose([...Object.values(step), ...Object.values(region.step)]);
+        onScale(region.scale);
+        if (region.scale < 1) {
+          means.forEach((v, i) => v.assign(tf.tidy(() => tf.add(before[i], tf.mul(tf.sub(v, before[i]), region.scale)))));
+        }
+        return result;
+      } finally {
+        tf.dispose(before);
+      }
+    },
+    checkpoint: () => inner.checkpoint(),
+    restore: (state) => inner.restore(state),
+    dispose: () => inner.dispose(),
+  };
+}
+
+interface HomeostaticState extends Record<string, unknown> {
+  homeostat: HomeostatState;
+  sensors: RandomStreamState;
+  updates: number;
+  trajectories: Trajectories;
+}
+
+/**
+ * Bayes-by-backprop under homeostatic regulation of information flow. Every `updateEvery` steps the
+ * sensors read, per variational layer, the KL to the prior in nats per parameter, the SNR of the
+ * pre-activations under weight noise (on a fixed probe batch) and, every `fisherEvery` updates, the
+ * Fisher trace per parameter; the homeostat's PI loops turn them into per-layer KL weights and noise
+ * temperatures used by the loss until the next update:
+ *   loss = NLL + sum_l beta_l KL_l / N,  w_l = mu_l + T_l sigma_l eps.
+ * Optionally a Fisher trust region bounds each step of the means. At the end the temperatures are
+ * baked into the posterior scales (sigma_l := T_l sigma_l), so prediction and export use the
+ * posterior the network was trained with.
+ */
+export async function trainHomeostatic(request: MethodRequest): Promise<TrainedModel> {
+  const { config, data, random } = request;
+  const h = config.homeostasis;
+  const model: Sequential = variationalNetwork(request);
+  const layers = model.variationalLayers();
+  const names = layers.map((l) => l.name);
+  const homeostat = homeostatFor(names, h);
+  const probe = probeBatch(data.train, h.probeExamples);
+  const sensorStream: RandomStream = random.sampling.fork('sensors');
+  const noise = random.noise.fork('homeostatic');
+  const evalRng = random.sampling.fork('evaluation');
+  const rng = random.sampling.fork('predictive');
+  const S = config.predictiveSamples;
+  let trajectories: Trajectories = {};
+  let updates = 0;
+  let fisherDiagonal: Record<string, Tensor> | null = null;
+  let lastScale = 1;
+  const actuators = () => {
+    const a = homeostat.actuators();
+    return { klWeights: names.map((n) => a[n].klWeight), temperatures: names.map((n) => a[n].noiseTemperature) };
+  };
+  const record = (name: string, step: number, value: number) => (trajectories[name] ??= []).push([step, value]);
+
+  const afterStep = (step: number): Record<string, number> | undefined => {
+    if (!homeostat.isUpdateStep(step)) return undefined;
+    const { temperatures } = actuators();
+    const kl = klPerParameterByLayer(model.layers);
+    let snr: ReturnType<typeof preActivationSnrByLayer>;
+    try {
+      snr = preActivationSnrByLayer(model.layers, probe, sensorStream, Object.fromEntries(names.map((n, i) => [n, temperatures[i]])));
+    } catch (error) {
+      // no noise power at all: every input of a layer died (ReLUs off after a blow-up), a collapse
+      throw new DivergedError(step, `snr_db (${(error as Error).message})`, Number.NaN);
+    }
+    const snrDb = Object.fromEntries(names.map((n) => [n, snr[n].snrDb]));
+    const readFisher = h.fisherEvery > 0 && updates % h.fisherEvery === 0;
+    const fisherPerParameter = readFisher ? fisherTracePerParameter(model.layers, probe, { random: sensorStream }).perParameter : undefined;
+    if (h.trustRegion > 0) {
+      if (fisherDiagonal) tf.dispose(Object.values(fisherDiagonal));
+      fisherDiagonal = meanFisherDiagonal(model.layers, probe, sensorStream);
+    }
+    // a diverged network reads NaN: end the run as diverged, as a NaN loss would
+    for (const [quantity, readings] of Object.entries({ kl, snr_db: snrDb, fisher: fisherPerParameter ?? {} })) {
+      for (const [layer, value] of Object.entries(readings)) if (!Number.isFinite(value)) throw new DivergedError(step, `${quantity}/${layer}`, value);
+    }
+    const update = homeostat.update(step, { kl, snrDb, fisherPerParameter });
+    updates += 1;
+    const metrics: Record<string, number> = {};
+    for (const name of names) {
+      const layerLog = update.log?.[name];
+      const klSet = layerLog?.kl && 'setPoint' in layerLog.kl && layerLog.kl.setPoint !== null ? Math.exp(layerLog.kl.setPoint) : undefined;
+      const snrSet = layerLog?.snr && 'setPoint' in layerLog.snr && layerLog.snr.setPoint !== null ? layerLog.snr.setPoint : undefined;
+      const values: Record<string, number | undefined> = {
+        kl: kl[name],
+        kl_setpoint: klSet,
+        snr_db: snrDb[name],
+        snr_setpoint: snrSet,
+        fisher: fisherPerParameter?.[name],
+        kl_weight: update.actuators[name].klWeight,
+        temperature: update.actuators[name].noiseTemperature,
+      };
+      for (const [quantity, value] of Object.entries(values)) {
+        if (value === undefined) continue;
+        record(`${quantity}/${name}`, step, value);
+        metrics[`${quantity}/${name}`] = value;
+      }
+    }
+    if (h.trustRegion > 0) metrics['trust_region_scale'] = lastScale;
+    return metrics;
+  };
+
+  const variables = namedVariables(model);
+  const means = layers.flatMap((l) => (l.bias ? [l.weight.mu, l.bias.mu] : [l.weight.mu]));
+  const settings = fitSettings(request, random.data.fork('homeostatic'));
+  try {
+    const fit = await fitClassifier(
+      request.ctx,
+      {
+        variables,
+        loss: (x, labels) => {
+          const { klWeights, temperatures } = actuators();
+          return layerWeightedElbo(model, x, labels, noise, data.train.count, klWeights, temperatures);
+        },
+        probabilities: (x) => tf.mean(sampledProbabilities(model, x, S, evalRng, actuators().temperatures), 0) as Tensor2D,
+        afterStep,
+        getState: (): HomeostaticState => ({ homeostat: homeostat.getState(), sensors: sensorStream.getState(), updates, trajectories }),
+        setState: (state) => {
+          const s = state as HomeostaticState;
+          homeostat.setState(s.homeostat);
+          sensorStream.setState(s.sensors);
+          updates = s.updates;
+          trajectories = s.trajectories;
+        },
+      },
+      {
+        ...settings,
+        optimizer:
+          h.trustRegion > 0
+            ? (vars, learningRate) => fisherTrustRegionStepper(adamStepper(vars, learningRate, { gradientNorm: request.gradientNorm }), means, () => fisherDiagonal, h.trustRegion, (s) => (lastScale = s))
+            : undefined,
+      },
+    );
+    // bake the temperatures into the posterior: the exported ensemble samples what training used
+    const final = homeostat.actuators();
+    layers.forEach((layer) => scalePosteriorStd(layer, final[layer.name].noiseTemperature));
+    const extras: Record<string, number> = {};
+    for (const name of names) {
+      extras[`kl_weight/${name}`] = final[name].klWeight;
+      extras[`temperature/${name}`] = final[name].noiseTemperature;
+    }
+    return {
+      method: 'homeostatic',
+      predictive: (x) => tf.tidy(() => tf.mean(sampledProbabilities(model, x, S, rng), 0) as Tensor2D),
+      samples: (x) => sampledProbabilities(model, x, S, rng),
+      exportOnnx: (metadata) => exportBayesianNetwork(model, { posterior: { kind: 'ensemble', samples: config.exportSamples, seed: request.seed }, metadata }),
+      parameterCount: parameterCount(model),
+      fits: [fit],
+      extras,
+      trajectories,
+      dispose: () => model.dispose(),
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    probe.dispose();
+    if (fisherDiagonal) tf.dispose(Object.values(fisherDiagonal as Record<string, Tensor>));
+  }
+}
