@@ -1,2 +1,5 @@
 // Public API of @cristal/predictive-coding.
-export {};
+
+// Discriminative predictive coding and its backprop twin (src/pc, src/backprop)
+export * from './pc/index';
+export * from './backprop/index';

@@ -1,0 +1,16 @@
+// Discriminative predictive coding (src/pc/): a layered PC network trained by inference on value
+// nodes and explicit local weight updates, never by automatic differentiation.
+export { pcArchitecture, weightLayerCount, REFERENCE_ARCHITECTURE, PC_ACTIVATIONS, type PcArchitecture, type PcActivation } from './architecture';
+export { initPcParams, disposePcParams, readParams, paramTensors, assertParamsMatch, type PcParams, type PcGradients, type PcParamValues } from './params';
+export { feedforwardSweep, predict } from './feedforward';
+export { resolvePcOptions, updateScale, DEFAULT_PC_OPTIONS, type PcOptions, type PcOptionsInput, type PcTarget, type PcPredictions } from './pc-options';
+export { predictionErrors, fixedPredictionErrors, energyFromErrors, pcEnergy, type PredictionErrors } from './energy';
+export { relax, disposeRelaxation, type PcRelaxation, type RelaxOptions } from './inference';
+// building blocks of the inference loop, for variants (precision learning, spiking PC) that reuse its steps
+export { inferenceContext, initialValueNodes, presynapticActivity, contextErrors, valueNodeStep, type InferenceContext } from './inference';
+export { localGradients, localGradientsFromErrors } from './local-updates';
+export { pcTrainingStep, pcIncrementalStep, sgdRule, type PcStepResult, type PcIncrementalResult, type PcUpdateRule } from './pc-step';
+export { ParamOptimizer, trainableParams, REFERENCE_OPTIMIZER, type OptimizerSpec, type TrainableParams } from './optimizer';
+export { PcTrainer, type PcTrainerOptions, type PcTrainStepReport } from './pc-trainer';
+export { detectAutodiff, assertNoAutodiff, type AutodiffUse } from './autodiff-guard';
+export { nativeOpsActive } from './native-ops';
