@@ -1,5 +1,5 @@
 import { tf, assertShape, type RandomStream, type Tensor, type Variable } from '@cristal/tensor';
-import type { MeanInit } from '../posterior/mean-field';
+import { initialStd, type MeanInit } from '../posterior/mean-field';
 import { conv, pair, type Conv2dGeometry } from './conv2d-reparam';
 import type { Layer, LayerOutput } from './layer';
 
@@ -23,20 +23,6 @@ let counter = 0;
 
 function checkPositiveIntegers(name: string, what: string, values: readonly number[]): void {
   if (!values.every((v) => Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${what} must be positive integers, got [${values.join(', ')}].`);
-}
-
-function initialStd(init: MeanInit, fanIn: number, fanOut: number): number {
-  switch (init.kind) {
-    case 'he':
-      return Math.sqrt(2 / fanIn);
-    case 'glorot':
-      return Math.sqrt(2 / (fanIn + fanOut));
-    case 'normal':
-      if (!(init.std >= 0)) throw new Error(`Conv2d init: std must be >= 0, got ${init.std}.`);
-      return init.std;
-    case 'zeros':
-      return 0;
-  }
 }
 
 /**

@@ -41,7 +41,8 @@ export interface MeanFieldInitOptions {
   name: string;
 }
 
-function initialStd(init: MeanInit, fanIn: number, fanOut: number): number {
+/** Standard deviation of the initial weights (means) for `init` and the layer's fan-in and fan-out. */
+export function initialStd(init: MeanInit, fanIn: number, fanOut: number): number {
   switch (init.kind) {
     case 'he':
       return Math.sqrt(2 / fanIn);
