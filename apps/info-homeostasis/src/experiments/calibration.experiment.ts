@@ -1,15 +1,12 @@
 import { defineExperiment } from '@cristal/runner';
-import { z } from 'zod';
 import { assess } from '../evaluation/assess';
 import { reliabilitySvg } from '../evaluation/charts';
-import { methodSchema } from '../methods/method-config';
+import { exportingMethodSchema } from '../methods/method-config';
 import { CALIBRATION_PROFILES } from './profiles';
 import { shiftProtocolData } from './protocol';
 import { trainAndExport } from './train-and-export';
 
-const schema = methodSchema.extend({
-  verifyOnnx: z.boolean().default(true).describe('Score the exported model.onnx with onnxruntime-node on the test set and record its accuracy.'),
-});
+const schema = exportingMethodSchema;
 
 /**
  * In-distribution calibration: train on the first 50,000 MNIST training images, validate on the last

@@ -3,14 +3,13 @@ import { oodDetection } from '@cristal/metrics';
 import { defineExperiment, svgLineChart } from '@cristal/runner';
 import { z } from 'zod';
 import { assess } from '../evaluation/assess';
-import { methodSchema, STOCHASTIC_METHODS } from '../methods/method-config';
+import { exportingMethodSchema, STOCHASTIC_METHODS } from '../methods/method-config';
 import { CALIBRATION_PROFILES } from './profiles';
 import { ROTATIONS, shiftProtocolData } from './protocol';
 import { trainAndExport } from './train-and-export';
 
-const schema = methodSchema.extend({
+const schema = exportingMethodSchema.extend({
   rotations: z.array(z.number().min(0).max(360)).min(1).default(ROTATIONS).describe('Rotation angles of the MNIST test set, degrees.'),
-  verifyOnnx: z.boolean().default(true).describe('Score the exported model.onnx with onnxruntime-node on the test set and record its accuracy.'),
 });
 
 interface RotationRow {

@@ -141,7 +141,18 @@ export const stability = defineExperiment({
   description: 'Divergence fraction, loss spikes, gradient-norm variance and final ECE over a learning-rate x batch-size x seed grid; per-layer information-flow trajectories.',
   schema,
   profiles: {
-    quick: { trainExamples: 5_000, epochs: 1, seeds: 2, learningRates: [1e-3, 3e-2], batchSizes: [128], testExamples: 2_000, predictiveSamples: 4, schedule: 'constant' as const },
+    // 40 steps: the homeostat updates every 4 and fixes its set points over the first 3 updates
+    quick: {
+      trainExamples: 5_000,
+      epochs: 1,
+      seeds: 2,
+      learningRates: [1e-3, 3e-2],
+      batchSizes: [128],
+      testExamples: 2_000,
+      predictiveSamples: 4,
+      schedule: 'constant' as const,
+      homeostasis: { updateEvery: 4, warmupUpdates: 3 },
+    },
     full: { trainExamples: 0, epochs: 5, seeds: 5, predictiveSamples: 8, schedule: 'constant' as const },
   },
   run: async (ctx) => {

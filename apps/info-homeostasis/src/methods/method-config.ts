@@ -70,5 +70,10 @@ export const methodSchema = z.object({
   checkpointEvery: z.number().int().min(0).default(500).describe('Checkpoint every N steps (0: only on interruption).'),
 });
 
+/** The schema of an experiment that trains one method and exports it: the method's fields and the ONNX check. */
+export const exportingMethodSchema = methodSchema.extend({
+  verifyOnnx: z.boolean().default(true).describe('Score the exported model.onnx with onnxruntime-node on the test set and record its accuracy.'),
+});
+
 export type MethodConfig = z.infer<typeof methodSchema>;
 export type HomeostasisConfig = MethodConfig['homeostasis'];
