@@ -30,4 +30,4 @@ export { homeostatFor, trainHomeostatic } from './methods/homeostatic';
 export { ivonStepper } from './methods/ivon-method';
 export { meanFisherDiagonal } from './methods/mean-fisher-diagonal';
 export type { MethodData, MethodRequest, TrainedModel, Trajectories } from './methods/trained-model';
-export { assess, type Assessment } from './evaluation/assess';
+export { assessPredictive, type Assessment } from '@cristal/metrics';

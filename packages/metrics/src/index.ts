@@ -12,6 +12,7 @@ export {
 } from './calibration/calibration-error';
 export { equalWidthBins, equalMassBins, calibrationErrorFromBins, type CalibrationBin, type CalibrationNorm } from './calibration/binning';
 export { fitTemperature, temperatureSoftmax, type TemperatureFit } from './calibration/temperature-scaling';
+export { assessPredictive, type Assessment, type LabelledImages } from './assessment/assess-predictive';
 export { mcUncertainty, rowEntropy, type McUncertainty, type SamplesInput } from './uncertainty/mc-uncertainty';
 export { auroc, averagePrecision, fprAtTpr } from './ood/ranking';
 export { oodDetection, type OodDetectionResult } from './ood/ood-detection';

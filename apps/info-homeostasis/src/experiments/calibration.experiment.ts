@@ -1,5 +1,5 @@
 import { defineExperiment } from '@cristal/runner';
-import { assess } from '../evaluation/assess';
+import { assessPredictive } from '@cristal/metrics';
 import { reliabilitySvg } from '../evaluation/charts';
 import { exportingMethodSchema } from '../methods/method-config';
 import { CALIBRATION_PROFILES } from './profiles';
@@ -22,7 +22,7 @@ export const calibration = defineExperiment({
     const data = shiftProtocolData(ctx.config.trainExamples);
     const { model, test, summary } = await trainAndExport(ctx, data, { verifyOnnx: ctx.config.verifyOnnx });
     try {
-      const validation = assess((x) => model.samples(x), data.validation);
+      const validation = assessPredictive((x) => model.samples(x), data.validation);
       ctx.artifacts.write('reliability-test.svg', reliabilitySvg(`${ctx.config.method} (${ctx.config.architecture}): reliability on the MNIST test set`, test.probabilities, test.labels));
       return { ...summary, validation_accuracy: validation.accuracy, validation_nll: validation.nll, validation_ece: validation.ece };
     } finally {

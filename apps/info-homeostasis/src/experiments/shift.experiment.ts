@@ -1,8 +1,7 @@
 import { loadFashionMnist, shiftedMnistTest } from '@cristal/datasets';
-import { oodDetection } from '@cristal/metrics';
+import { assessPredictive, oodDetection } from '@cristal/metrics';
 import { defineExperiment, svgLineChart } from '@cristal/runner';
 import { z } from 'zod';
-import { assess } from '../evaluation/assess';
 import { exportingMethodSchema, STOCHASTIC_METHODS } from '../methods/method-config';
 import { CALIBRATION_PROFILES } from './profiles';
 import { ROTATIONS, shiftProtocolData } from './protocol';
@@ -54,13 +53,13 @@ export const shift = defineExperiment({
       const shifted = shiftedMnistTest();
       const rows: RotationRow[] = [];
       for (const degrees of config.rotations) {
-        const a = degrees === 0 ? test : assess((x) => model.samples(x), shifted.rotated(degrees));
+        const a = degrees === 0 ? test : assessPredictive((x) => model.samples(x), shifted.rotated(degrees));
         const meanEntropy = a.predictiveEntropy.reduce((s, v) => s + v, 0) / a.predictiveEntropy.length;
         rows.push({ degrees, accuracy: a.accuracy, nll: a.nll, ece: a.ece, brier: a.brier, meanEntropy });
         ctx.metrics.logMany({ accuracy: a.accuracy, nll: a.nll, ece: a.ece, brier: a.brier }, { step: degrees, context: 'rotation' });
         for (const [k, v] of Object.entries({ accuracy: a.accuracy, ece: a.ece, nll: a.nll })) summary[`rot${degrees}/${k}`] = v;
       }
-      const fashion = assess((x) => model.samples(x), loadFashionMnist().test);
+      const fashion = assessPredictive((x) => model.samples(x), loadFashionMnist().test);
       // higher uncertainty means out of distribution
       const ood: Record<string, number> = { 'predictive entropy': oodDetection(test.predictiveEntropy, fashion.predictiveEntropy, 'out').auroc };
       if (STOCHASTIC_METHODS.includes(config.method) || config.method === 'deep-ensemble') {

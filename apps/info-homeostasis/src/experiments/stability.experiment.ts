@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import { sliceImageSet } from '@cristal/datasets';
-import { aggregateSeeds, gradientNormVariance, lossSpikes } from '@cristal/metrics';
+import { aggregateSeeds, assessPredictive, gradientNormVariance, lossSpikes } from '@cristal/metrics';
 import { defineExperiment, DivergedError, svgLineChart, type RunContext, type Series } from '@cristal/runner';
 import { RandomStreams } from '@cristal/tensor';
 import { z } from 'zod';
-import { assess } from '../evaluation/assess';
 import { methodSchema, METHODS, type MethodConfig, type MethodName } from '../methods/method-config';
 import { trainMethod } from '../methods/train-method';
 import type { MethodData, Trajectories } from '../methods/trained-model';
@@ -66,7 +65,7 @@ async function runCell(ctx: RunContext<StabilityConfig>, cell: Cell, data: Metho
     try {
       const losses = model.fits.flatMap((f) => f.trace.loss);
       const norms = model.fits.flatMap((f) => f.trace.gradientNorm);
-      const test = assess((x) => model.samples(x), data.test);
+      const test = assessPredictive((x) => model.samples(x), data.test);
       result.lossSpikes = lossSpikes(losses).count;
       result.gradientNormVariance = norms.length >= 2 ? gradientNormVariance(norms) : null;
       result.finalEce = test.ece;

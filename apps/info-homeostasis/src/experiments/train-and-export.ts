@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import type { ImageSet } from '@cristal/datasets';
-import { accuracy, matrix } from '@cristal/metrics';
+import { accuracy, type Assessment, assessPredictive, matrix } from '@cristal/metrics';
 import { OnnxClassifier } from '@cristal/onnx';
 import type { RunContext } from '@cristal/runner';
-import { assess, type Assessment } from '../evaluation/assess';
 import type { MethodConfig } from '../methods/method-config';
 import { trainMethod } from '../methods/train-method';
 import type { MethodData, TrainedModel } from '../methods/trained-model';
@@ -34,7 +33,7 @@ export async function trainAndExport(ctx: RunContext<MethodConfig>, data: Method
   const config = ctx.config;
   const model = await trainMethod({ ctx: ctx as RunContext<unknown>, config, data, random: ctx.random, seed: ctx.seed, resumable: config.method !== 'deep-ensemble' });
   try {
-    const test = assess((x) => model.samples(x), data.test);
+    const test = assessPredictive((x) => model.samples(x), data.test);
     const trainSeconds = model.fits.reduce((s, f) => s + f.trainSeconds, 0);
     const steps = model.fits.reduce((s, f) => s + f.steps, 0);
     const summary: Record<string, number> = {
