@@ -1,4 +1,4 @@
-import { tf, type Tensor2D } from '@cristal/tensor';
+import { tf, type Tensor2D, type Tensor3D } from '@cristal/tensor';
 import { accuracy, brierScore, nll } from '../classification/classification';
 import { expectedCalibrationError } from '../calibration/calibration-error';
 import { matrix } from '../input/inputs';
@@ -20,7 +20,7 @@ function twoSampleModel(x: Tensor2D) {
   const zeros = tf.zeros([x.shape[0], 8]);
   const s0 = tf.concat([tf.sub(1, first), first, zeros], 1);
   const s1 = tf.concat([tf.fill([x.shape[0], 2], 0.5), zeros], 1);
-  return tf.stack([s0, s1]) as tf.Tensor3D;
+  return tf.stack([s0, s1]) as Tensor3D;
 }
 
 describe('assessPredictive', () => {
@@ -61,7 +61,7 @@ describe('assessPredictive', () => {
 
   it('says what is wrong with a model of the wrong shape, or a set without enough pixels', () => {
     const set = fiveImages();
-    expect(() => assessPredictive((x) => tf.stack([tf.zeros([x.shape[0], 3])]) as tf.Tensor3D, set)).toThrow(/returned shape \[1, 5, 3\].*expected \[S, 5, 10\]/);
+    expect(() => assessPredictive((x) => tf.stack([tf.zeros([x.shape[0], 3])]) as Tensor3D, set)).toThrow(/returned shape \[1, 5, 3\].*expected \[S, 5, 10\]/);
     expect(() => assessPredictive(twoSampleModel, { ...set, count: 6 })).toThrow(/fewer than 6 images/);
     expect(() => assessPredictive(twoSampleModel, { ...set, count: 0 })).toThrow(/need at least one/);
   });
