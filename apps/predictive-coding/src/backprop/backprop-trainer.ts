@@ -1,7 +1,7 @@
 import { tf, type Tensor2D } from '@cristal/tensor';
 import type { PcArchitecture } from '../pc/architecture';
 import { predict } from '../pc/feedforward';
-import { ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams } from '../pc/optimizer';
+import { assignParams, ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams, type TrainerState } from '../pc/optimizer';
 import { disposePcParams, initPcParams, paramTensors, readParams, type PcParamValues } from '../pc/params';
 import { backpropGradients } from './backprop-gradients';
 import { assertTwinLoss, type TwinLoss } from './mlp-loss';
@@ -54,6 +54,17 @@ export class BackpropTrainer {
 
   snapshot(): PcParamValues {
     return readParams(this.params);
+  }
+
+  /** Weights and optimiser state (Adam's moments; null for SGD), for a checkpoint. */
+  getState(): TrainerState {
+    return { params: readParams(this.params), optimizer: this.optimizer.getState() };
+  }
+
+  /** Continues from getState()'s result: the same weights and optimiser state, bit for bit. */
+  setState(state: TrainerState): void {
+    assignParams(this.params, state.params, this.architecture);
+    this.optimizer.setState(state.optimizer);
   }
 
   dispose(): void {

@@ -27,6 +27,15 @@ export function predict(params: PcParams, architecture: PcArchitecture, input: T
   });
 }
 
+/**
+ * Class probabilities softmax(x̄_L) of the feedforward sweep. For a categorical output x̄_L are the
+ * logits it was trained on; for a squared-error output this merely maps its scores to the simplex
+ * (a one-hot regression target does not make softmax(x̄_L) calibrated).
+ */
+export function outputProbabilities(params: PcParams, architecture: PcArchitecture, input: Tensor2D): Tensor2D {
+  return tf.tidy(() => tf.softmax(predict(params, architecture, input)));
+}
+
 /** f(x) with tf.* ops (differentiable). */
 export function hiddenActivation(kind: PcActivation, x: Tensor2D): Tensor2D {
   if (kind === 'tanh') return tf.tanh(x);

@@ -5,6 +5,7 @@ import { activate, activationDerivative, activationDerivativeTimes, addN, add, m
 import type { PcParams } from './params';
 import type { PcOptions } from './pc-options';
 import type { PredictionErrors } from './energy';
+import { categoricalEnergy, categoricalError } from './categorical-output';
 import { tidy } from './tidy';
 
 /**
@@ -49,8 +50,10 @@ export interface InferenceContext {
   readonly feedback: (Tensor2D | null)[];
   /** -eta pi_l for l = 1..L (index 0 unused). */
   readonly negativeDrive: (Scalar | null)[];
-  /** y - b_{L-1} when the output is clamped and predictions are recomputed. */
+  /** y - b_{L-1} when a squared-error output is clamped and predictions are recomputed. */
   readonly targetMinusBias: Tensor2D | null;
+  /** y - softmax(x̄_L), the constant output error of a categorical output under fixed predictions. */
+  readonly fixedOutputError: Tensor2D | null;
   /** f'(x̄_l) under fixed predictions (index 0 unused). */
   readonly fixedDerivative: (Tensor2D | null)[];
   /** eta gamma, for a nudged output. */
@@ -81,6 +84,7 @@ export function inferenceContext(
   const L = weightLayerCount(architecture);
   const { stepSize: eta, precisions } = options;
   const fixed = options.predictions === 'fixed';
+  const categorical = options.output === 'categorical';
   const feedback: (Tensor2D | null)[] = [null];
   const fixedDerivative: (Tensor2D | null)[] = [null];
   const negativeDrive: (Scalar | null)[] = [null];
@@ -100,7 +104,8 @@ export function inferenceContext(
     firstPrediction,
     feedback,
     negativeDrive,
-    targetMinusBias: !outputIsFree(options) && !fixed ? (tf.sub(target, params.biases[L - 1]) as Tensor2D) : null,
+    targetMinusBias: !outputIsFree(options) && !fixed && !categorical ? (tf.sub(target, params.biases[L - 1]) as Tensor2D) : null,
+    fixedOutputError: fixed && categorical ? categoricalError(target, feedforward[L]) : null,
     fixedDerivative,
     nudgeDrive: options.target.kind === 'nudged' ? tf.scalar(eta * options.target.precision) : null,
     momentum: options.momentum > 0 ? tf.scalar(options.momentum) : null,
@@ -119,12 +124,21 @@ export function contextErrors(context: InferenceContext, nodes: readonly Tensor2
   const { params, feedforward, options } = context;
   const errors: Tensor2D[] = [];
   for (let l = 0; l < L; l++) {
-    if (options.predictions === 'fixed') errors.push(sub(nodes[l + 1], feedforward[l + 1]));
+    if (l === L - 1 && options.output === 'categorical') errors.push(context.fixedOutputError ?? categoricalError(context.target, outputLogits(context, presynaptic)));
+    else if (options.predictions === 'fixed') errors.push(sub(nodes[l + 1], feedforward[l + 1]));
     else if (l === 0) errors.push(sub(nodes[1], context.firstPrediction));
     else if (l === L - 1 && context.targetMinusBias) errors.push(sub(context.targetMinusBias, matMul(presynaptic[l], params.weights[l])));
     else errors.push(sub(sub(nodes[l + 1], params.biases[l]), matMul(presynaptic[l], params.weights[l])));
   }
   return errors;
+}
+
+/** mu_L, the output layer's prediction at the current state (the logits of a categorical output). */
+export function outputLogits(context: InferenceContext, presynaptic: readonly Tensor2D[]): Tensor2D {
+  const L = weightLayerCount(context.architecture);
+  if (context.options.predictions === 'fixed') return context.feedforward[L];
+  if (L === 1) return context.firstPrediction;
+  return add(matMul(presynaptic[L - 1], context.params.weights[L - 1]), context.params.biases[L - 1]);
 }
 
 /**
@@ -161,13 +175,29 @@ export function valueNodeStep(
   return { nodes: nextNodes, velocities: nextVelocities };
 }
 
-/** Sum of (pi / 2) ||e||^2 over layers (+ the nudge term), read back as a number. */
-export function energyValue(context: InferenceContext, errors: PredictionErrors, output: Tensor2D): number {
+/**
+ * Sum of (pi / 2) ||e||^2 over layers (+ the nudge term), read back as a number; for a categorical
+ * output the last term is pi_L times the cross-entropy of the output logits (from `presynaptic`).
+ */
+export function energyValue(context: InferenceContext, errors: PredictionErrors, output: Tensor2D, presynaptic?: readonly Tensor2D[]): number {
   return tidy(() => {
     const { options } = context;
-    const terms: Tensor[] = errors.map((e, l) => tf.mul(tf.sum(tf.square(e)), options.precisions[l] / 2));
+    const L = errors.length;
+    const terms: Tensor[] = errors.map((e, l) => {
+      if (l < L - 1 || options.output !== 'categorical') return tf.mul(tf.sum(tf.square(e)), options.precisions[l] / 2);
+      if (!presynaptic) throw new Error('energyValue: a categorical output energy is the cross-entropy of the output logits; pass the presynaptic activity (presynapticActivity(context, nodes)) to compute them.');
+      return tf.mul(categoricalEnergy(context.target, outputLogits(context, presynaptic)), options.precisions[l]);
+    });
     if (options.target.kind === 'nudged') terms.push(tf.mul(tf.sum(tf.square(tf.sub(context.target, output))), options.target.precision / 2));
     return tf.addN(terms).dataSync()[0];
+  });
+}
+
+/** The energy at `nodes` (after the last inference step). */
+export function finalEnergy(context: InferenceContext, nodes: readonly Tensor2D[]): number {
+  return tidy(() => {
+    const presynaptic = presynapticActivity(context, nodes);
+    return energyValue(context, contextErrors(context, nodes, presynaptic), nodes[nodes.length - 1], presynaptic);
   });
 }
 
@@ -195,7 +225,7 @@ export function relax(params: PcParams, architecture: PcArchitecture, input: Ten
       const next = tidy(() => {
         const presynaptic = presynapticActivity(context, nodes);
         const errors = contextErrors(context, nodes, presynaptic);
-        if (energies) energies.push(energyValue(context, errors, nodes[nodes.length - 1]));
+        if (energies) energies.push(energyValue(context, errors, nodes[nodes.length - 1], presynaptic));
         return valueNodeStep(context, nodes, velocities, presynaptic, errors);
       });
       disposeReplaced(nodes, next.nodes, keep);
@@ -203,7 +233,7 @@ export function relax(params: PcParams, architecture: PcArchitecture, input: Ten
       nodes = next.nodes;
       velocities = next.velocities;
     }
-    if (energies) energies.push(tidy(() => energyValue(context, contextErrors(context, nodes, presynapticActivity(context, nodes)), nodes[nodes.length - 1])));
+    if (energies) energies.push(finalEnergy(context, nodes));
     return { valueNodes: nodes, feedforward };
   });
   return { ...state, input, target, energies };

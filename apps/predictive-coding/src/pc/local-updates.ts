@@ -1,7 +1,8 @@
 import { tf, type Scalar, type Tensor1D, type Tensor2D } from '@cristal/tensor';
 import { weightLayerCount, type PcArchitecture } from './architecture';
 import { fixedPredictionErrors, type PredictionErrors } from './energy';
-import { activate, matMul, mul, sub } from './native-ops';
+import { categoricalError } from './categorical-output';
+import { activate, add, matMul, mul, sub } from './native-ops';
 import type { PcGradients, PcParams } from './params';
 import { updateScale, type PcOptions } from './pc-options';
 import type { PcRelaxation } from './inference';
@@ -44,13 +45,20 @@ export function localGradients(params: PcParams, architecture: PcArchitecture, r
     const fixed = options.predictions === 'fixed';
     const nodes = fixed ? relaxation.feedforward : relaxation.valueNodes;
     const presynaptic = Array.from({ length: weightLayerCount(architecture) }, (_, l) => (l === 0 ? nodes[0] : activate(architecture.activation, nodes[l])));
-    const errors = fixed ? fixedPredictionErrors(relaxation.valueNodes, relaxation.feedforward) : relaxedErrors(params, relaxation, presynaptic);
+    const errors = fixed ? fixedPredictionErrors(relaxation.valueNodes, relaxation.feedforward, options.output) : relaxedErrors(params, relaxation, presynaptic, options);
     return localGradientsFromErrors(presynaptic, errors, options.precisions, updateScale(options));
   });
 }
 
-/** errors[l] = x_{l+1} - (f(x_l) W_l + b_l) at the relaxed nodes, errors[0] against the sweep's mu_1 (native ops). */
-function relaxedErrors(params: PcParams, relaxation: Pick<PcRelaxation, 'valueNodes' | 'feedforward'>, presynaptic: readonly Tensor2D[]): PredictionErrors {
+/**
+ * errors[l] = x_{l+1} - (f(x_l) W_l + b_l) at the relaxed nodes, errors[0] against the sweep's mu_1
+ * (native ops); a categorical output's error is y - softmax(mu_L).
+ */
+function relaxedErrors(params: PcParams, relaxation: Pick<PcRelaxation, 'valueNodes' | 'feedforward'>, presynaptic: readonly Tensor2D[], options: PcOptions): PredictionErrors {
   const x = relaxation.valueNodes;
-  return presynaptic.map((a, l) => (l === 0 ? sub(x[1], relaxation.feedforward[1]) : sub(sub(x[l + 1], params.biases[l]), matMul(a, params.weights[l]))));
+  const L = presynaptic.length;
+  return presynaptic.map((a, l) => {
+    if (l === L - 1 && options.output === 'categorical') return categoricalError(x[L], l === 0 ? relaxation.feedforward[1] : add(matMul(a, params.weights[l]), params.biases[l]));
+    return l === 0 ? sub(x[1], relaxation.feedforward[1]) : sub(sub(x[l + 1], params.biases[l]), matMul(a, params.weights[l]));
+  });
 }

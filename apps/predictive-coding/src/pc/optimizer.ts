@@ -1,5 +1,6 @@
-import { tf, Adam, type AdamOptions, type NamedTensorMap, type Rank, type Tensor, type Variable } from '@cristal/tensor';
-import type { PcGradients, PcParams } from './params';
+import { tf, Adam, type AdamOptions, type AdamState, type NamedTensorMap, type Rank, type Tensor, type Variable } from '@cristal/tensor';
+import type { PcArchitecture } from './architecture';
+import type { PcGradients, PcParams, PcParamValues } from './params';
 
 /**
  * The optimiser both trainers share, so that PC and its backprop twin differ only in where the
@@ -19,6 +20,32 @@ export interface TrainableParams extends PcParams {
 
 export function trainableParams(initial: PcParams): TrainableParams {
   return { weights: initial.weights.map((w) => tf.variable(w)), biases: initial.biases.map((b) => tf.variable(b)) };
+}
+
+/** What a trainer checkpoints: its weights and its optimiser's state (null for SGD). */
+export interface TrainerState {
+  readonly params: PcParamValues;
+  readonly optimizer: AdamState | null;
+}
+
+/** Writes saved values into the variables, after checking every shape against the architecture. */
+export function assignParams(params: TrainableParams, values: PcParamValues, architecture: PcArchitecture): void {
+  const s = architecture.sizes;
+  const L = s.length - 1;
+  if (values.weights.length !== L || values.biases.length !== L) {
+    throw new Error(`The saved parameters have ${values.weights.length} weight and ${values.biases.length} bias layers; the architecture [${s.join(', ')}] has ${L}.`);
+  }
+  for (let l = 0; l < L; l++) {
+    if (values.weights[l].length !== s[l] * s[l + 1] || values.biases[l].length !== s[l + 1]) {
+      throw new Error(`Saved layer ${l} has ${values.weights[l].length} weights and ${values.biases[l].length} biases; [${s.join(', ')}] needs ${s[l] * s[l + 1]} and ${s[l + 1]}.`);
+    }
+  }
+  tf.tidy(() => {
+    for (let l = 0; l < L; l++) {
+      params.weights[l].assign(tf.tensor2d(values.weights[l], [s[l], s[l + 1]]));
+      params.biases[l].assign(tf.tensor1d(values.biases[l]));
+    }
+  });
 }
 
 export class ParamOptimizer {
@@ -60,6 +87,21 @@ export class ParamOptimizer {
     tf.tidy(() => {
       for (const [v, g] of pairs) v.assign(tf.sub(v, tf.mul(g, lr)));
     });
+  }
+
+  /** Adam's moments and step for a checkpoint; null for SGD, which has no state. */
+  getState(): AdamState | null {
+    return this.adam ? this.adam.getState() : null;
+  }
+
+  /** Restores what getState returned (moments keyed W0, b0, W1, ...). */
+  setState(state: AdamState | null): void {
+    if (!this.adam) {
+      if (state !== null) throw new Error('This optimiser is SGD, which has no state; the checkpoint holds Adam moments: resume with the same optimizer config.');
+      return;
+    }
+    if (state === null) throw new Error('This optimiser is Adam but the checkpoint has no optimiser state: resume with the same optimizer config.');
+    this.adam.setState(state);
   }
 
   dispose(): void {

@@ -18,6 +18,16 @@ export type PcTarget = { readonly kind: 'clamped' } | { readonly kind: 'nudged';
  */
 export type PcPredictions = 'recomputed' | 'fixed';
 
+/**
+ * What the output layer's prediction mu_L means and how it meets the clamped target y.
+ * - squared-error: mu_L predicts y itself; output energy (pi_L / 2) ||y - mu_L||^2, error y - mu_L.
+ * - categorical: mu_L are logits; output energy pi_L (-log softmax(mu_L)_y), the cross-entropy, whose
+ *   negative gradient in mu_L is the error y - softmax(mu_L) that the layers below and W_{L-1} see.
+ */
+export type PcOutput = 'squared-error' | 'categorical';
+
+export const PC_OUTPUTS: readonly PcOutput[] = ['squared-error', 'categorical'];
+
 export interface PcOptions {
   /** T, inference steps per training step (torch_pc.py: 20). */
   readonly inferenceSteps: number;
@@ -34,6 +44,8 @@ export interface PcOptions {
    * step, from the same errors as the value nodes, instead of once after T steps.
    */
   readonly incremental: boolean;
+  /** The output energy: squared error (default) or softmax cross-entropy on logits (classification). */
+  readonly output: PcOutput;
 }
 
 /** What callers pass: every field optional; precisions may be one number for all layers. */
@@ -47,13 +59,14 @@ export const DEFAULT_PC_OPTIONS = {
   predictions: 'recomputed',
   target: { kind: 'clamped' },
   incremental: false,
+  output: 'squared-error',
 } as const satisfies PcOptionsInput;
 
 /** Fills defaults and validates against the architecture; errors name the field and the fix. */
 export function resolvePcOptions(architecture: PcArchitecture, input: PcOptionsInput = {}): PcOptions {
   const L = weightLayerCount(architecture);
   const merged = { ...DEFAULT_PC_OPTIONS, ...input };
-  const { inferenceSteps, stepSize, momentum, predictions, target, incremental } = merged;
+  const { inferenceSteps, stepSize, momentum, predictions, target, incremental, output } = merged;
   if (!Number.isInteger(inferenceSteps) || inferenceSteps < 0) throw new Error(`inferenceSteps (T) must be a non-negative integer, got ${inferenceSteps}.`);
   if (!(stepSize > 0) || !Number.isFinite(stepSize)) throw new Error(`stepSize (eta) must be a positive number, got ${stepSize}; the reference uses 0.1.`);
   if (!(momentum >= 0 && momentum < 1)) throw new Error(`momentum must be in [0, 1), got ${momentum}; use 0 for plain gradient descent on the value nodes.`);
@@ -75,7 +88,11 @@ export function resolvePcOptions(architecture: PcArchitecture, input: PcOptionsI
   if (incremental && predictions === 'fixed') {
     throw new Error("Incremental PC changes the weights during inference, so predictions cannot stay fixed: use predictions: 'recomputed' with incremental: true.");
   }
-  return Object.freeze({ inferenceSteps, stepSize, momentum, precisions: Object.freeze(precisions), predictions, target: Object.freeze(resolvedTarget), incremental });
+  if (!PC_OUTPUTS.includes(output)) throw new Error(`output must be 'squared-error' or 'categorical' (softmax cross-entropy on logits, for classification), got "${String(output)}".`);
+  if (output === 'categorical' && resolvedTarget.kind !== 'clamped') {
+    throw new Error("A categorical output has no output value node to nudge (the target enters through the cross-entropy of softmax(mu_L)): use target: { kind: 'clamped' }, or a smaller output precision pi_L to weaken it.");
+  }
+  return Object.freeze({ inferenceSteps, stepSize, momentum, precisions: Object.freeze(precisions), predictions, target: Object.freeze(resolvedTarget), incremental, output });
 }
 
 /** The factor the local weight updates are multiplied by: 1/gamma for a rescaled nudged target, else 1. */

@@ -5,6 +5,7 @@ import {
   contextErrors,
   disposeReplaced,
   energyValue,
+  finalEnergy,
   inferenceContext,
   initialValueNodes,
   presynapticActivity,
@@ -85,7 +86,7 @@ export function pcIncrementalStep(
         const context = inferenceContext(current, architecture, feedforward, target, options, firstPrediction);
         const presynaptic = presynapticActivity(context, nodes);
         const errors = contextErrors(context, nodes, presynaptic);
-        if (energies) energies.push(energyValue(context, errors, nodes[nodes.length - 1]));
+        if (energies) energies.push(energyValue(context, errors, nodes[nodes.length - 1], presynaptic));
         const gradients = localGradientsFromErrors(presynaptic, errors, options.precisions, scale);
         const moved = valueNodeStep(context, nodes, velocities, presynaptic, errors);
         return { ...moved, params: update(current, gradients, t) };
@@ -100,7 +101,7 @@ export function pcIncrementalStep(
     if (energies) {
       tidy(() => {
         const context = inferenceContext(current, architecture, feedforward, target, options, add(matMul(input, current.weights[0]), current.biases[0]));
-        energies.push(energyValue(context, contextErrors(context, nodes, presynapticActivity(context, nodes)), nodes[nodes.length - 1]));
+        energies.push(finalEnergy(context, nodes));
       });
     }
     return current;

@@ -1,7 +1,7 @@
 import { tf, type Tensor2D } from '@cristal/tensor';
 import type { PcArchitecture } from './architecture';
-import { assertTarget, predict } from './feedforward';
-import { ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams } from './optimizer';
+import { assertTarget, outputProbabilities, predict } from './feedforward';
+import { assignParams, ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams, type TrainerState } from './optimizer';
 import { disposePcParams, initPcParams, paramTensors, readParams, type PcParamValues } from './params';
 import { resolvePcOptions, type PcOptions, type PcOptionsInput } from './pc-options';
 import { pcIncrementalStep, pcTrainingStep } from './pc-step';
@@ -63,9 +63,25 @@ export class PcTrainer {
     return predict(this.params, this.architecture, input);
   }
 
+  /** Class probabilities softmax(x̄_L) (the trained logits for a categorical output; see outputProbabilities). */
+  predictProbabilities(input: Tensor2D): Tensor2D {
+    return outputProbabilities(this.params, this.architecture, input);
+  }
+
   /** A copy of the current weights and biases. */
   snapshot(): PcParamValues {
     return readParams(this.params);
+  }
+
+  /** Weights and optimiser state (Adam's moments; null for SGD), for a checkpoint. */
+  getState(): TrainerState {
+    return { params: readParams(this.params), optimizer: this.optimizer.getState() };
+  }
+
+  /** Continues from getState()'s result: the same weights and optimiser state, bit for bit. */
+  setState(state: TrainerState): void {
+    assignParams(this.params, state.params, this.architecture);
+    this.optimizer.setState(state.optimizer);
   }
 
   dispose(): void {

@@ -24,6 +24,8 @@ export interface RefOptions {
   nudge: number | null;
   /** divide updates by gamma for a nudged output (default true) */
   rescale?: boolean;
+  /** 'categorical': the output prediction is logits, its error y - softmax(mu_L), its energy pi_L CE (clamped output only) */
+  output?: 'squared-error' | 'categorical';
 }
 
 export const f = (kind: PcActivation, x: number): number => (kind === 'tanh' ? Math.tanh(x) : kind === 'sigmoid' ? 1 / (1 + Math.exp(-x)) : kind === 'relu' ? Math.max(0, x) : x);
@@ -59,14 +61,38 @@ export function refFeedforward(net: RefNet, x0: Mat): Mat[] {
   return xs;
 }
 
-/** errors[l] = x_{l+1} - mu_{l+1} (standard, or against the feedforward values when fixed). */
-function refErrors(net: RefNet, x: Mat[], ff: Mat[], fixed: boolean): Mat[] {
-  return net.W.map((W, l) => sub(x[l + 1], fixed ? ff[l + 1] : addBias(matmul(pre(net, x, l), W), net.b[l])));
+export function refSoftmax(row: number[]): number[] {
+  const m = Math.max(...row);
+  const z = row.reduce((a, v) => a + Math.exp(v - m), 0);
+  return row.map((v) => Math.exp(v - m) / z);
 }
 
-function refEnergy(errors: Mat[], o: RefOptions, y: Mat, xL: Mat): number {
+/** mu_{l+1}, the prediction of layer l (held at the feedforward sweep when fixed). */
+function refPrediction(net: RefNet, x: Mat[], ff: Mat[], fixed: boolean, l: number): Mat {
+  return fixed ? ff[l + 1] : addBias(matmul(pre(net, x, l), net.W[l]), net.b[l]);
+}
+
+/** errors[l] = x_{l+1} - mu_{l+1} (standard, or against the feedforward values when fixed); y - softmax(mu_L) for a categorical output. */
+function refErrors(net: RefNet, x: Mat[], ff: Mat[], fixed: boolean, categorical = false): Mat[] {
+  const L = net.W.length;
+  return net.W.map((_, l) => {
+    const mu = refPrediction(net, x, ff, fixed, l);
+    return l === L - 1 && categorical ? x[L].map((row, i) => refSoftmax(mu[i]).map((p, j) => row[j] - p)) : sub(x[l + 1], mu);
+  });
+}
+
+function refEnergy(errors: Mat[], o: RefOptions, y: Mat, xL: Mat, logits?: Mat): number {
   let e = 0;
-  errors.forEach((err, l) => err.forEach((row) => row.forEach((v) => (e += (o.precisions[l] / 2) * v * v))));
+  const L = errors.length;
+  errors.forEach((err, l) => {
+    if (l === L - 1 && o.output === 'categorical') {
+      // pi_L sum_b -sum_k y_k log softmax(mu_L)_k
+      (logits as Mat).forEach((row, i) => {
+        const p = refSoftmax(row);
+        row.forEach((_, k) => (e -= o.precisions[l] * y[i][k] * Math.log(p[k])));
+      });
+    } else err.forEach((row) => row.forEach((v) => (e += (o.precisions[l] / 2) * v * v)));
+  });
   const gamma = o.nudge;
   if (gamma !== null) y.forEach((row, i) => row.forEach((v, j) => (e += (gamma / 2) * (v - xL[i][j]) ** 2)));
   return e;
@@ -82,9 +108,10 @@ export function refRelax(net: RefNet, x0: Mat, y: Mat, o: RefOptions, start?: Ma
   const v = x.map((m) => map(m, () => 0));
   const energies: number[] = [];
   const last = o.nudge === null ? L - 1 : L;
+  const categorical = o.output === 'categorical';
   for (let t = 0; t <= o.T; t++) {
-    const errors = refErrors(net, x, ff, fixed);
-    energies.push(refEnergy(errors, o, y, x[L]));
+    const errors = refErrors(net, x, ff, fixed, categorical);
+    energies.push(refEnergy(errors, o, y, x[L], categorical ? refPrediction(net, x, ff, fixed, L - 1) : undefined));
     if (t === o.T) break;
     const steps: Mat[] = [];
     for (let l = 1; l <= last; l++) {
@@ -111,7 +138,7 @@ export function refRelax(net: RefNet, x0: Mat, y: Mat, o: RefOptions, start?: Ma
 /** dF̄/dW_l = -(s/B) f(x_l)^T pi eps, dF̄/db_l = -(s/B) sum pi eps, at the relaxed state. */
 export function refLocalGradients(net: RefNet, relaxed: { x: Mat[]; ff: Mat[] }, o: RefOptions): { W: Mat[]; b: number[][] } {
   const fixed = o.predictions === 'fixed';
-  const errors = refErrors(net, relaxed.x, relaxed.ff, fixed);
+  const errors = refErrors(net, relaxed.x, relaxed.ff, fixed, o.output === 'categorical');
   const B = relaxed.x[0].length;
   const s = o.nudge !== null && o.rescale !== false ? 1 / o.nudge : 1;
   const nodes = fixed ? relaxed.ff : relaxed.x;
