@@ -1,6 +1,6 @@
 import type { Tensor2D } from '@cristal/tensor';
 import { BackpropTrainer } from '../backprop';
-import { PcTrainer, weightLayerCount, type PcArchitecture } from '../pc';
+import { PcTrainer, weightLayerCount, type PcArchitecture, type PcParamValues } from '../pc';
 import type { SpikingBatchReport } from './spiking-pc-run';
 import type { OnlineLearner } from './stream-runner';
 import { feedforwardMacs, predictionMacsPerStep } from './synaptic-operations';
@@ -13,7 +13,7 @@ import { feedforwardMacs, predictionMacsPerStep } from './synaptic-operations';
  */
 export type BaselineKind = 'pc' | 'backprop';
 
-export function baselineLearner(kind: BaselineKind, options: { architecture: PcArchitecture; seed: number; learningRate: number; inferenceSteps: number; stepSize: number }): OnlineLearner & { dispose(): void } {
+export function baselineLearner(kind: BaselineKind, options: { architecture: PcArchitecture; seed: number; learningRate: number; inferenceSteps: number; stepSize: number }): OnlineLearner & { snapshot(): PcParamValues; dispose(): void } {
   if (kind !== 'pc' && kind !== 'backprop') throw new Error(`Unknown baseline "${String(kind)}": use 'pc' (the PC core) or 'backprop'.`);
   const { architecture, seed, learningRate, inferenceSteps, stepSize } = options;
   const optimizer = { kind: 'sgd' as const, learningRate };
@@ -38,6 +38,7 @@ export function baselineLearner(kind: BaselineKind, options: { architecture: PcA
       };
     },
     predict: (input) => trainer.predict(input),
+    snapshot: () => trainer.snapshot(),
     dispose: () => trainer.dispose(),
   };
 }

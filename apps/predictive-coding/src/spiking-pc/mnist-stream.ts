@@ -1,5 +1,5 @@
 import { loadMnist, rotate, sliceImageSet, type MnistSplit } from '@cristal/datasets';
-import { pcArchitecture, type PcActivation } from '../pc';
+import { pcArchitecture, type PcActivation, type PcParamValues } from '../pc';
 import { imageSetSource } from './labelled-source';
 import { recoveryCurve, type RecoveryPoint } from './recovery';
 import { SpikingPcLearner } from './spiking-pc-learner';
@@ -79,8 +79,15 @@ export interface MnistSpikingStreamResult {
   readonly recovery: RecoveryPoint[];
 }
 
-/** Runs the stream with a fresh 784-hidden-10 learner (spiking PC, or a twin). */
-export function runMnistSpikingStream(overrides: Partial<MnistSpikingStreamConfig> = {}, onEvaluation?: (e: StreamEvaluation) => void): MnistSpikingStreamResult {
+/**
+ * Runs the stream with a fresh 784-hidden-10 learner (spiking PC, or a twin). `onFinished` gets the
+ * learned weights at the end of the stream (e.g. to export the feedforward predictor).
+ */
+export function runMnistSpikingStream(
+  overrides: Partial<MnistSpikingStreamConfig> = {},
+  onEvaluation?: (e: StreamEvaluation) => void,
+  onFinished?: (weights: PcParamValues) => void,
+): MnistSpikingStreamResult {
   const config = { ...MNIST_SPIKING_STREAM_DEFAULTS, ...overrides, spiking: { ...MNIST_SPIKING_STREAM_DEFAULTS.spiking, ...overrides.spiking } };
   if (!['spiking-pc', 'pc', 'backprop'].includes(config.model)) throw new Error(`model must be 'spiking-pc', 'pc' or 'backprop', got "${String(config.model)}".`);
   const plan = mnistRotationStreamPlan(config);
@@ -93,6 +100,7 @@ export function runMnistSpikingStream(overrides: Partial<MnistSpikingStreamConfi
       : baselineLearner(config.model, { architecture, seed: config.seed, learningRate: options.learningRate, inferenceSteps: options.timeSteps, stepSize: options.stepSize });
   try {
     const run = runStream(learner, plan, onEvaluation);
+    onFinished?.(learner.snapshot());
     const rotated = `rotated${config.degrees}`;
     return { config, options, run, recovery: config.switchAt === null ? [] : recoveryCurve(run, rotated, rotated) };
   } finally {
