@@ -17,7 +17,7 @@ afterAll(() => lab.cleanup());
 const summaryOf = (record: { summary: unknown }) => record.summary as Record<string, number>;
 
 describe('pc-vs-bp', () => {
-  const tiny = ['trainExamples=2000', 'epochs=2', 'hidden=[32]', 'batchSize=50', 'inferenceSteps=10'];
+  const tiny = ['trainExamples=2000', 'epochs=2', 'hidden=[32]', 'batchSize=50', 'inferenceSteps=10', 'learningRate=0.003'];
 
   it('trains PC and its twin, both beat chance by far, and each ONNX file scores what its TF.js model scores', async () => {
     const record = await lab.run('pc-vs-bp', 3, tiny);

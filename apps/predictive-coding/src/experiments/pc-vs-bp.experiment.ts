@@ -1,6 +1,6 @@
 import { BatchIterator } from '@cristal/datasets';
 import { assessPredictive } from '@cristal/metrics';
-import { defineExperiment, DivergedError, svgLineChart, type RunContext } from '@cristal/runner';
+import { defineExperiment, DivergedError, scheduledLearningRate, svgLineChart, type RunContext } from '@cristal/runner';
 import { z } from 'zod';
 import { pcArchitecture, PC_ACTIVATIONS } from '../pc';
 import { DATASETS, datasetSplits } from './datasets';
@@ -15,9 +15,10 @@ export const pcVsBpSchema = z.object({
   activation: z.enum(PC_ACTIVATIONS).default('tanh').describe('Hidden activation f.'),
   output: z.enum(['squared-error', 'categorical']).default('categorical').describe('Output energy: squared error to the one-hot target, or categorical (cross-entropy on softmax logits, as PCX); the backprop twin uses the matching loss.'),
   inferenceSteps: z.number().int().min(1).default(20).describe('T, inference steps on the value nodes per batch.'),
-  stepSize: z.number().positive().default(0.1).describe('eta, step size of the value-node updates.'),
+  stepSize: z.number().positive().default(0.05).describe('eta, step size of the value-node updates (0.05: at 0.1 inference became unstable as the weights grew, in epoch 13 of a 20-epoch run).'),
   momentum: z.number().min(0).max(0.99).default(0).describe('Heavy-ball momentum of the value nodes.'),
   learningRate: z.number().positive().default(1e-3).describe('Adam step size of both twins (applied to the local updates for PC).'),
+  schedule: z.enum(['constant', 'cosine']).default('cosine').describe('Learning-rate schedule of both twins over the whole run (cosine: from learningRate down to 0).'),
   weightDecay: z.number().min(0).default(0).describe('Decoupled (AdamW) weight decay of both twins.'),
   batchSize: z.number().int().min(1).default(128).describe('Mini-batch size.'),
   epochs: z.number().int().min(1).default(10).describe('Passes over the training images.'),
@@ -79,7 +80,9 @@ async function train(ctx: RunContext<PcVsBpConfig>): Promise<Record<string, numb
       const seconds = { pc: 0, backprop: 0 };
       let b = 0;
       for (const batch of iterator.batches()) {
+        const lr = scheduledLearningRate(config.learningRate, config.schedule, epoch * perEpoch + b + 1, config.epochs * perEpoch);
         for (const twin of twins) {
+          twin.setLearningRate(lr);
           const start = performance.now();
           twin.step(batch.x, batch.y);
           seconds[twin.name] += (performance.now() - start) / 1000;

@@ -8,6 +8,7 @@ export type OutputKind = 'squared-error' | 'categorical';
 export interface TwinLearner {
   readonly name: 'pc' | 'backprop';
   step(x: Tensor2D, target: Tensor2D): void;
+  setLearningRate(value: number): void;
   /** Class probabilities [1, B, 10]: softmax of the feedforward output (see probabilitiesOf). */
   probabilities(x: Tensor2D): Tensor3D;
   snapshot(): PcParamValues;
@@ -18,6 +19,7 @@ export interface TwinLearner {
 }
 
 interface StatefulTrainer {
+  learningRate: number;
   step(x: Tensor2D, target: Tensor2D): unknown;
   predict(x: Tensor2D): Tensor2D;
   snapshot(): PcParamValues;
@@ -44,6 +46,7 @@ function wrap(name: 'pc' | 'backprop', trainer: StatefulTrainer, architecture: P
   return {
     name,
     step: (x, target) => void trainer.step(x, target),
+    setLearningRate: (value) => (trainer.learningRate = value),
     probabilities: (x) => tf.tidy(() => probabilitiesOf(trainer.predict(x))),
     snapshot: () => trainer.snapshot(),
     checkpointTensors: () => {

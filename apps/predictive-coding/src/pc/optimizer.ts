@@ -50,11 +50,13 @@ export function assignParams(params: TrainableParams, values: PcParamValues, arc
 
 export class ParamOptimizer {
   private readonly adam: Adam | null;
+  private sgdLearningRate: number;
 
   constructor(
     private readonly params: TrainableParams,
     readonly spec: OptimizerSpec,
   ) {
+    this.sgdLearningRate = spec.kind === 'sgd' ? spec.learningRate : 0;
     if (spec.kind === 'sgd') {
       if (!(spec.learningRate > 0) || !Number.isFinite(spec.learningRate)) throw new Error(`SGD learningRate must be a positive number, got ${spec.learningRate}.`);
       this.adam = null;
@@ -83,10 +85,21 @@ export class ParamOptimizer {
       this.adam.applyGradients(grads);
       return;
     }
-    const lr = this.spec.kind === 'sgd' ? this.spec.learningRate : 0;
+    const lr = this.sgdLearningRate;
     tf.tidy(() => {
       for (const [v, g] of pairs) v.assign(tf.sub(v, tf.mul(g, lr)));
     });
+  }
+
+  /** The step size in use (the spec's until setLearningRate changes it, e.g. by a schedule). */
+  get learningRate(): number {
+    return this.adam ? this.adam.learningRate : this.sgdLearningRate;
+  }
+
+  set learningRate(value: number) {
+    if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`learningRate must be a non-negative number, got ${value}.`);
+    if (this.adam) this.adam.learningRate = value;
+    else this.sgdLearningRate = value;
   }
 
   /** Adam's moments and step for a checkpoint; null for SGD, which has no state. */

@@ -73,6 +73,15 @@ export class PcTrainer {
     return readParams(this.params);
   }
 
+  /** The optimiser's current step size; assign to follow a schedule. */
+  get learningRate(): number {
+    return this.optimizer.learningRate;
+  }
+
+  set learningRate(value: number) {
+    this.optimizer.learningRate = value;
+  }
+
   /** Weights and optimiser state (Adam's moments; null for SGD), for a checkpoint. */
   getState(): TrainerState {
     return { params: readParams(this.params), optimizer: this.optimizer.getState() };
