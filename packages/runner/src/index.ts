@@ -25,3 +25,6 @@ export { compareRuns, meanStd, type RunGroup } from './report/compare-runs';
 export { buildReport } from './report/build-report';
 export { svgLineChart, type Series } from './report/svg-chart';
 export { main } from './cli/main';
+
+// For apps' specs: their experiments end to end in a throwaway lab home
+export { temporaryLab, type TemporaryLab } from './testing/temporary-lab';

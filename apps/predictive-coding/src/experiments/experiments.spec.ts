@@ -2,16 +2,17 @@
 // checkpoint round trips that make the runs resumable.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { temporaryLab } from '@cristal/runner';
 import { tf, type Tensor2D } from '@cristal/tensor';
 import { BayesianPcTrainer } from '../bayesian-pc';
 import { pcArchitecture } from '../pc';
 import { stateFromCheckpoint, stateToCheckpoint } from './bayesian-checkpoint';
-import { experimentRunner } from './run.test-helpers';
+import { experiments } from './experiments';
 import { twinLearners } from './twin-learners';
 
 jest.setTimeout(600_000);
 
-const lab = experimentRunner();
+const lab = temporaryLab('predictive-coding', experiments, path.join(__dirname, '..', '..', '..', '..'));
 afterAll(() => lab.cleanup());
 
 const summaryOf = (record: { summary: unknown }) => record.summary as Record<string, number>;
