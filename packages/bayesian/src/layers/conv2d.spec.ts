@@ -1,5 +1,6 @@
 import { tf, assertNoTensorLeak, RandomStream, type Tensor4D } from '@cristal/tensor';
 import { Conv2d } from './conv2d';
+import { Dense } from './dense';
 
 /**
  * NHWC convolution with TensorFlow's padding rule, in float64 loops: 'same' gives ceil(size / stride)
@@ -84,5 +85,15 @@ describe('Conv2d (point estimate)', () => {
     expect(() => new Conv2d({ inChannels: 2, filters: 3, kernelSize: 3, padding: 'full' as 'same', rng: new RandomStream(1, 'i') })).toThrow("conv2d: padding must be 'valid' or 'same', got full.");
     x.dispose();
     layer.dispose();
+  });
+
+  it('frees everything it made when disposed (Conv2d and Dense, with and without bias)', () => {
+    assertNoTensorLeak(
+      (i) => {
+        new Conv2d({ inChannels: 2, filters: 3, kernelSize: 3, useBias: i % 2 === 0, rng: new RandomStream(i, 'init') }).dispose();
+        new Dense({ inputSize: 4, units: 3, useBias: i % 2 === 0, rng: new RandomStream(i, 'init') }).dispose();
+      },
+      { label: 'constructing and disposing point layers' },
+    );
   });
 });

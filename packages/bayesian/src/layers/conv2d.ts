@@ -56,7 +56,7 @@ export class Conv2d implements Layer {
     const std = initialStd(init, kh * kw * inChannels, kh * kw * filters);
     const unique = `${this.name}_${counter++}`;
     this.kernel = tf.tidy(() => tf.variable(std > 0 ? rng.normalTensor(this.kernelShape, 0, std) : tf.zeros(this.kernelShape), true, `${unique}/kernel`));
-    this.bias = options.useBias === false ? null : tf.variable(tf.zeros([filters]), true, `${unique}/bias`);
+    this.bias = options.useBias === false ? null : tf.tidy(() => tf.variable(tf.zeros([filters]), true, `${unique}/bias`));
   }
 
   call(x: Tensor): LayerOutput {

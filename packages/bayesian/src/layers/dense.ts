@@ -37,7 +37,7 @@ export class Dense implements Layer {
       init.kind === 'he' ? Math.sqrt(2 / inputSize) : init.kind === 'glorot' ? Math.sqrt(2 / (inputSize + units)) : init.kind === 'normal' ? init.std : 0;
     const unique = `${this.name}_${counter++}`;
     this.kernel = tf.tidy(() => tf.variable(std > 0 ? rng.normalTensor([inputSize, units], 0, std) : tf.zeros([inputSize, units]), true, `${unique}/kernel`));
-    this.bias = options.useBias === false ? null : tf.variable(tf.zeros([units]), true, `${unique}/bias`);
+    this.bias = options.useBias === false ? null : tf.tidy(() => tf.variable(tf.zeros([units]), true, `${unique}/bias`));
   }
 
   call(x: Tensor): LayerOutput {
