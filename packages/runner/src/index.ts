@@ -17,7 +17,7 @@ export { ArtifactWriter } from './run/artifact-writer';
 export { CheckpointManager, restoreVariables, type Checkpoint, type CheckpointState } from './run/checkpoints';
 export { ProgressReporter, progressBar, progressLine } from './run/progress';
 export { DivergedError, RunInterrupted } from './run/run-errors';
-export { prepareRun, startRun, resumeRun, type PreparedRun, type RunRequest, type RunMeta } from './run/execute-run';
+export { prepareRun, startRun, resumeRun, type PreparedRun, type RunRequest, type RunMeta, type RunIo } from './run/execute-run';
 export { fitClassifier, plannedSteps, scheduledLearningRate, type LearningRateSchedule, type TrainableClassifier, type FitOptions, type FitResult, type FitTrace } from './training/fit-classifier';
 export { adamStepper, globalNorm, type StepOptimizer, type StepResult, type OptimizerCheckpoint, type OptimizerFactory, type AdamStepperOptions } from './training/step-optimizer';
 export { evaluateClassifier, type ClassifierEvaluation, type ProbabilityFn } from './training/evaluate-classifier';

@@ -35,6 +35,19 @@ describe('pc-vs-bp', () => {
     expect(summaryOf(again)['backprop_nll']).toBe(s['backprop_nll']);
   });
 
+  it('an interrupted run checkpoints at the end of its epoch and resumes to exactly the uninterrupted result', async () => {
+    const reference = await lab.run('pc-vs-bp', 5, [...tiny, 'exportOnnx=false']);
+    let lines = 0;
+    // the progress display is written during the first epoch: a SIGINT there stops the run after that epoch
+    const interruptOnce = { handleSignals: true, progress: { write: () => (++lines === 1 && process.emit('SIGINT', 'SIGINT'), true) } };
+    const interrupted = await lab.run('pc-vs-bp', 5, [...tiny, 'exportOnnx=false'], interruptOnce);
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.checkpointStep).toBe(1);
+    const resumed = await lab.resume(interrupted.id);
+    expect(resumed.status).toBe('finished');
+    for (const key of ['pc_accuracy', 'pc_nll', 'backprop_accuracy', 'backprop_nll']) expect(summaryOf(resumed)[key]).toBe(summaryOf(reference)[key]);
+  });
+
   it('a twin restored from its checkpoint tensors continues bit for bit', () => {
     const architecture = pcArchitecture([6, 5, 3], 'tanh');
     const settings = { architecture, seed: 1, output: 'categorical' as const, pc: { inferenceSteps: 5 }, optimizer: { kind: 'adam' as const, learningRate: 0.01 } };
@@ -84,6 +97,18 @@ describe('bayesian', () => {
     expect(s['ood_auroc_entropy']).toBeGreaterThan(0.5);
     // the same K networks (same seed) in TF.js and in the file
     expect(s['onnx_accuracy']).toBeCloseTo(s['accuracy'], 3);
+  });
+
+  it('an interrupted run resumes from its epoch checkpoint to exactly the uninterrupted result', async () => {
+    const tiny = ['trainExamples=1000', 'epochs=2', 'hidden=[16]', 'batchSize=50', 'inferenceSteps=5', 'predictiveSamples=2', 'exportSamples=2', 'rotations=[0]', 'verifyOnnx=false'];
+    const reference = await lab.run('bayesian', 2, tiny);
+    let lines = 0;
+    const interruptOnce = { handleSignals: true, progress: { write: () => (++lines === 1 && process.emit('SIGINT', 'SIGINT'), true) } };
+    const interrupted = await lab.run('bayesian', 2, tiny, interruptOnce);
+    expect(interrupted.status).toBe('interrupted');
+    const resumed = await lab.resume(interrupted.id);
+    expect(resumed.status).toBe('finished');
+    for (const key of ['accuracy', 'nll', 'ece', 'ood_auroc_mi']) expect(summaryOf(resumed)[key]).toBe(summaryOf(reference)[key]);
   });
 
   it('a checkpointed state restores to the same beliefs (diagonal and conjugate)', () => {
