@@ -89,7 +89,7 @@ function runOracles(config: EquivalenceConfig, seed: number, x: Tensor2D, y: Ten
     const converged = { stepSize: config.convergedStepSize, inferenceSteps: config.convergedSteps };
     for (const gamma of config.gammas) rows.push(row('nudged output', `gamma = ${gamma}`, gradientsOf({ ...converged, target: { kind: 'nudged', precision: gamma } })));
     rows.push(row('hard-clamped output', `converged (T = ${config.convergedSteps})`, gradientsOf(converged)));
-    rows.push(row('hard-clamped output', 'T = 20, step 0.1 (the training setting)', gradientsOf({ stepSize: 0.1, inferenceSteps: 20 })));
+    rows.push(row('hard-clamped output', 'T = 20, step 0.05 (the pc-vs-bp setting)', gradientsOf({ stepSize: 0.05, inferenceSteps: 20 })));
     // the categorical output against backprop of the softmax cross-entropy
     const ce = backpropGradients(params, architecture, x, y, 'cross-entropy');
     const backpropCe = flat(ce.gradients);

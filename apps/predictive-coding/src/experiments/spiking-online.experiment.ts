@@ -64,12 +64,13 @@ function report(config: SpikingOnlineConfig, streams: StreamSummary[]): string {
   const lines = [
     `# Spiking PC on an MNIST stream (784-${config.hidden.join('-')}-10, batch ${config.batchSize}, K = ${config.timeSteps}, switch to ${config.degrees} deg at ${config.switchAt ?? 'never'})`,
     '',
-    `| model | ${sets.map((s) => `final acc ${s} (%)`).join(' | ')} | spikes / sample | SOPs / sample | dense MACs / sample |`,
-    `| --- | ${sets.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
+    `| model | ${config.switchAt === null ? '' : 'acc original at the switch (%) | '}${sets.map((s) => `final acc ${s} (%)`).join(' | ')} | spikes / sample | SOPs / sample | dense MACs / sample |`,
+    `| --- | ${config.switchAt === null ? '' : '---: | '}${sets.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`,
     ...main.map((s) => {
       const last = s.curve[s.curve.length - 1];
+      const atSwitch = config.switchAt === null ? '' : `${pct(s.curve.find((c) => c.samplesSeen === config.switchAt)?.accuracy['original'] ?? NaN)} | `;
       const t = s.totals;
-      return `| ${s.key} | ${sets.map((n) => pct(last.accuracy[n])).join(' | ')} | ${(t.spikes / t.samples).toFixed(0)} | ${(t.synapticOps / t.samples).toFixed(0)} | ${((t.feedforwardMacs + t.predictionMacs) / t.samples).toFixed(0)} |`;
+      return `| ${s.key} | ${atSwitch}${sets.map((n) => pct(last.accuracy[n])).join(' | ')} | ${(t.spikes / t.samples).toFixed(0)} | ${(t.synapticOps / t.samples).toFixed(0)} | ${((t.feedforwardMacs + t.predictionMacs) / t.samples).toFixed(0)} |`;
     }),
     '',
   ];
@@ -82,7 +83,7 @@ function report(config: SpikingOnlineConfig, streams: StreamSummary[]): string {
     lines.push(`Spike budget (${config.budgetSamples} samples, no switch):`, '', '| r_max | spikes / sample | SOPs / sample | final accuracy (%) |', '| --- | ---: | ---: | ---: |');
     for (const s of budget) {
       const last = s.curve[s.curve.length - 1];
-      lines.push(`| ${s.rMax.join(', ')} | ${(s.totals.spikes / s.totals.samples).toFixed(0)} | ${(s.totals.synapticOps / s.totals.samples).toFixed(0)} | ${pct(last.accuracy['original'])} |`);
+      lines.push(`| ${s.rMax.map((r) => Number(r.toPrecision(6))).join(', ')} | ${(s.totals.spikes / s.totals.samples).toFixed(0)} | ${(s.totals.synapticOps / s.totals.samples).toFixed(0)} | ${pct(last.accuracy['original'])} |`);
     }
     lines.push('');
   }
