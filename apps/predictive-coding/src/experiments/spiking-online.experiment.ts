@@ -119,6 +119,8 @@ async function run(ctx: RunContext<SpikingOnlineConfig>): Promise<Record<string,
   let weights: PcParamValues | null = null;
   for (const [index, job] of jobs.entries()) {
     const previous = done.get(job.key);
+    // streams.json keeps summaries, not weights: a resumed run streams spiking-pc again (same seed, same
+    // result) when it still has to export its predictor
     const needWeights = job.key === 'spiking-pc' && config.exportOnnx;
     if (previous && !needWeights) {
       streams.push(previous);
