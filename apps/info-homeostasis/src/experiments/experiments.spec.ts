@@ -34,6 +34,14 @@ describe('every method on a tiny subset', () => {
     expect(sha(record)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('bbb with the scale-mixture prior (Monte-Carlo KL) trains, beats chance by far, and exports', async () => {
+    const record = await run('calibration', 1, [...TINY, 'method=bbb', 'priorMixture={"pi":0.5,"std1":1,"std2":0.0025}']);
+    expect(record.error).toBeNull();
+    const s = record.summary as Record<string, number>;
+    expect(s['accuracy']).toBeGreaterThan(0.75);
+    expect(s['onnx_accuracy']).toBeGreaterThan(0.75);
+  });
+
   // the homeostat's variants and ablations (quick sensing: an update every 4 of the 31 steps)
   it.each([
     ['a fixed set point', ['homeostasis.setPoint=fixed']],

@@ -1,4 +1,4 @@
-import { categoricalNll, exportBayesianNetwork, linearKlWarmup, constantKlWeight, type KlSchedule, type Sequential } from '@cristal/bayesian';
+import { categoricalNll, exportBayesianNetwork, gaussianPrior, linearKlWarmup, constantKlWeight, scaleMixturePrior, type KlSchedule, type Prior, type Sequential } from '@cristal/bayesian';
 import { fitClassifier, plannedSteps } from '@cristal/runner';
 import { tf, type RandomStream, type Scalar, type Tensor, type Tensor2D } from '@cristal/tensor';
 import { buildNetwork, parameterCount } from '../models/architecture';
@@ -7,10 +7,15 @@ import { namedVariables } from '../models/named-variables';
 import { fitSettings } from './fit-settings';
 import type { MethodRequest, TrainedModel } from './trained-model';
 
+/** N(0, priorStd^2), or the scale mixture when the config gives one. */
+function priorOf(config: MethodRequest['config']): Prior {
+  return config.priorMixture ? scaleMixturePrior(config.priorMixture) : gaussianPrior({ std: config.priorStd });
+}
+
 /** The variational network of the config (local reparameterisation, Flipout convolutions). */
 export function variationalNetwork(request: MethodRequest): Sequential {
   const { config, random } = request;
-  return buildNetwork({ name: config.architecture, hidden: config.hidden }, { kind: 'variational', priorStd: config.priorStd, rhoInit: config.rhoInit }, random.init.fork('variational'));
+  return buildNetwork({ name: config.architecture, hidden: config.hidden }, { kind: 'variational', prior: priorOf(config), rhoInit: config.rhoInit }, random.init.fork('variational'));
 }
 
 /**

@@ -55,6 +55,15 @@ export const methodSchema = z.object({
   dropoutRate: z.number().min(0).lt(1).default(0.25).describe('Dropout rate of mc-dropout (before every dense layer but the first).'),
   ensembleSize: z.number().int().min(1).max(20).default(5).describe('Members of deep-ensemble.'),
   priorStd: z.number().positive().default(1).describe('Standard deviation of the N(0, s^2) prior of the variational methods.'),
+  priorMixture: z
+    .object({
+      pi: z.number().gt(0).lt(1).describe('Weight of the wide component.'),
+      std1: z.number().positive().describe('Standard deviation of the wide component.'),
+      std2: z.number().positive().describe('Standard deviation of the narrow component.'),
+    })
+    .nullable()
+    .default(null)
+    .describe("Blundell et al.'s scale-mixture prior pi N(0, std1^2) + (1 - pi) N(0, std2^2) instead of N(0, priorStd^2), its KL estimated by Monte Carlo; null: the Gaussian prior."),
   rhoInit: z.number().default(-5).describe('Initial raw scale of the variational posteriors (sigma = softplus(rho)).'),
   klWarmupFraction: z.number().gt(0).max(1).default(0.3).describe('bbb-warmup: the KL weight rises linearly from 0 to 1 over this fraction of the steps.'),
   ivon: z

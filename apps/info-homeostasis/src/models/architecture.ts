@@ -9,7 +9,7 @@ import {
   McDropout,
   Sequential,
   ToImage,
-  gaussianPrior,
+  type Prior,
   type Layer,
 } from '@cristal/bayesian';
 import type { RandomStream } from '@cristal/tensor';
@@ -25,8 +25,8 @@ export interface ArchitectureConfig {
 }
 
 export interface VariationalOptions {
-  /** Standard deviation of the N(0, s^2) prior on every weight and bias. */
-  priorStd: number;
+  /** The prior on every weight and bias (Gaussian, or a scale mixture with a Monte-Carlo KL). */
+  prior: Prior;
   /** Raw scale at initialisation, sigma = softplus(rho). */
   rhoInit: number;
 }
@@ -46,13 +46,12 @@ function dense(kind: LayerKind, inputSize: number, units: number, relu: boolean,
     if (relu) layers.push(new Activation('relu'));
     return layers;
   }
-  const prior = gaussianPrior({ std: kind.priorStd });
-  return [new DenseLocalReparam({ inputSize, units, prior, rhoInit: kind.rhoInit, rng: rng.fork(name), name, activation: relu ? 'relu' : 'identity' })];
+  return [new DenseLocalReparam({ inputSize, units, prior: kind.prior, rhoInit: kind.rhoInit, rng: rng.fork(name), name, activation: relu ? 'relu' : 'identity' })];
 }
 
 function conv(kind: LayerKind, inChannels: number, filters: number, padding: 'same' | 'valid', rng: RandomStream, name: string): Layer {
   if (kind.kind === 'point') return new Conv2d({ inChannels, filters, kernelSize: 5, padding, rng: rng.fork(name), name });
-  return new Conv2dFlipout({ inChannels, filters, kernelSize: 5, padding, prior: gaussianPrior({ std: kind.priorStd }), rhoInit: kind.rhoInit, rng: rng.fork(name), name });
+  return new Conv2dFlipout({ inChannels, filters, kernelSize: 5, padding, prior: kind.prior, rhoInit: kind.rhoInit, rng: rng.fork(name), name });
 }
 
 /** Dropout goes before every dense layer but the first, so an exported MC-dropout ensemble folds each mask into the next layer's rows. */
