@@ -1,5 +1,5 @@
 import { Activation, Dense, Sequential, type ActivationKind } from '@cristal/bayesian';
-import { tf, RandomStreams } from '@cristal/tensor';
+import { RandomStreams } from '@cristal/tensor';
 import { weightLayerCount, type PcActivation, type PcArchitecture } from '../pc/architecture';
 import { assertParamsMatch, type PcParams } from '../pc/params';
 
@@ -18,12 +18,7 @@ export function pcPointSequential(params: PcParams, architecture: PcArchitecture
   const unused = new RandomStreams(0).init;
   const layers: (Dense | Activation)[] = [];
   for (let l = 0; l < weightLayerCount(architecture); l++) {
-    // in a tidy: Dense makes its bias variable from a tf.zeros it does not free (variables survive the tidy)
-    const made: Dense[] = [];
-    tf.tidy(() => {
-      made.push(new Dense({ inputSize: sizes[l], units: sizes[l + 1], name: `pc_layer${l}`, init: { kind: 'zeros' }, rng: unused }));
-    });
-    const dense = made[0];
+    const dense = new Dense({ inputSize: sizes[l], units: sizes[l + 1], name: `pc_layer${l}`, init: { kind: 'zeros' }, rng: unused });
     dense.kernel.assign(params.weights[l]);
     (dense.bias as NonNullable<Dense['bias']>).assign(params.biases[l]);
     layers.push(dense);
