@@ -7,7 +7,7 @@ import { BayesianPcTrainer, type BayesianPcInference } from '../bayesian-pc';
 import { exportBayesianPc } from '../onnx';
 import { disposePcParams, outputProbabilities, pcArchitecture, PC_ACTIVATIONS, type PcParams } from '../pc';
 import { stateFromCheckpoint, stateToCheckpoint } from './bayesian-checkpoint';
-import { DATASETS, datasetSplits } from './datasets';
+import { DATASETS, datasetSplits, type DatasetSplits } from './datasets';
 import { onnxAccuracy } from './export-predictor';
 import { BAYESIAN_PROFILES } from './profiles';
 
@@ -119,7 +119,7 @@ async function run(ctx: RunContext<BayesianConfig>): Promise<Record<string, numb
     // per-sample distributions give the mutual information (the exported file draws its own K)
     const drawn = trainer.sampleWeights(config.predictiveSamples, ctx.seed);
     try {
-      return await evaluateAndExport(ctx, trainer, drawn, trainSeconds, validation);
+      return await evaluateAndExport(ctx, trainer, drawn, data, trainSeconds, validation);
     } finally {
       drawn.forEach(disposePcParams);
     }
@@ -128,10 +128,16 @@ async function run(ctx: RunContext<BayesianConfig>): Promise<Record<string, numb
   }
 }
 
-async function evaluateAndExport(ctx: RunContext<BayesianConfig>, trainer: BayesianPcTrainer, drawn: PcParams[], trainSeconds: number, validation: number[]): Promise<Record<string, number>> {
+async function evaluateAndExport(
+  ctx: RunContext<BayesianConfig>,
+  trainer: BayesianPcTrainer,
+  drawn: PcParams[],
+  data: DatasetSplits,
+  trainSeconds: number,
+  validation: number[],
+): Promise<Record<string, number>> {
   const config = ctx.config;
   const { architecture } = trainer;
-  const data = datasetSplits(config.dataset, config.trainExamples);
   const samples = (x: Tensor2D): Tensor3D => tf.stack(drawn.map((p) => outputProbabilities(p, architecture, x))) as Tensor3D;
   const test = assessPredictive(samples, data.test);
   const summary: Record<string, number> = {
