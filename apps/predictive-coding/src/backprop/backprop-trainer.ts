@@ -1,8 +1,7 @@
-import { tf, type Tensor2D } from '@cristal/tensor';
+import type { Tensor2D } from '@cristal/tensor';
 import type { PcArchitecture } from '../pc/architecture';
-import { predict } from '../pc/feedforward';
-import { assignParams, ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams, type TrainerState } from '../pc/optimizer';
-import { disposePcParams, initPcParams, paramTensors, readParams, type PcParamValues } from '../pc/params';
+import { NetworkTrainer } from '../pc/network-trainer';
+import type { OptimizerSpec } from '../pc/optimizer';
 import { backpropGradients } from './backprop-gradients';
 import { assertTwinLoss, type TwinLoss } from './mlp-loss';
 
@@ -20,64 +19,20 @@ export interface BackpropTrainerOptions {
  * The backprop twin of PcTrainer: same architecture, initialisation and optimiser; the gradients
  * come from tf.valueAndGrads of the loss instead of PC's local rules.
  */
-export class BackpropTrainer {
-  readonly architecture: PcArchitecture;
+export class BackpropTrainer extends NetworkTrainer {
   readonly loss: TwinLoss;
-  readonly params: TrainableParams;
-  private readonly optimizer: ParamOptimizer;
 
   constructor(options: BackpropTrainerOptions) {
     const loss = options.loss ?? 'squared-error';
     assertTwinLoss(loss);
-    this.architecture = options.architecture;
+    super(options.architecture, options.seed, options.optimizer);
     this.loss = loss;
-    const initial = initPcParams(options.architecture, options.seed);
-    this.params = trainableParams(initial);
-    disposePcParams(initial);
-    this.optimizer = new ParamOptimizer(this.params, options.optimizer ?? REFERENCE_OPTIMIZER);
   }
 
   /** One optimiser step on a batch; returns the loss before the step. */
   step(input: Tensor2D, target: Tensor2D): number {
     const { gradients, loss } = backpropGradients(this.params, this.architecture, input, target, this.loss);
-    try {
-      this.optimizer.apply(gradients);
-    } finally {
-      tf.dispose(paramTensors(gradients));
-    }
+    this.applyGradients(gradients);
     return loss;
-  }
-
-  predict(input: Tensor2D): Tensor2D {
-    return predict(this.params, this.architecture, input);
-  }
-
-  snapshot(): PcParamValues {
-    return readParams(this.params);
-  }
-
-  /** The optimiser's current step size; assign to follow a schedule. */
-  get learningRate(): number {
-    return this.optimizer.learningRate;
-  }
-
-  set learningRate(value: number) {
-    this.optimizer.learningRate = value;
-  }
-
-  /** Weights and optimiser state (Adam's moments; null for SGD), for a checkpoint. */
-  getState(): TrainerState {
-    return { params: readParams(this.params), optimizer: this.optimizer.getState() };
-  }
-
-  /** Continues from getState()'s result: the same weights and optimiser state, bit for bit. */
-  setState(state: TrainerState): void {
-    assignParams(this.params, state.params, this.architecture);
-    this.optimizer.setState(state.optimizer);
-  }
-
-  dispose(): void {
-    tf.dispose(paramTensors(this.params));
-    this.optimizer.dispose();
   }
 }

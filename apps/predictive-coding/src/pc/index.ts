@@ -15,6 +15,7 @@ export { inferenceContext, initialValueNodes, presynapticActivity, contextErrors
 export { localGradients, localGradientsFromErrors } from './local-updates';
 export { pcTrainingStep, pcIncrementalStep, sgdRule, type PcStepResult, type PcIncrementalResult, type PcUpdateRule } from './pc-step';
 export { ParamOptimizer, trainableParams, assignParams, REFERENCE_OPTIMIZER, type OptimizerSpec, type TrainableParams, type TrainerState } from './optimizer';
+export { NetworkTrainer } from './network-trainer';
 export { PcTrainer, type PcTrainerOptions, type PcTrainStepReport } from './pc-trainer';
 export { detectAutodiff, assertNoAutodiff, type AutodiffUse } from './autodiff-guard';
 export { nativeOpsActive } from './native-ops';

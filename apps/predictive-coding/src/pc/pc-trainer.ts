@@ -1,8 +1,8 @@
-import { tf, type Tensor2D } from '@cristal/tensor';
+import type { Tensor2D } from '@cristal/tensor';
 import type { PcArchitecture } from './architecture';
-import { assertTarget, outputProbabilities, predict } from './feedforward';
-import { assignParams, ParamOptimizer, REFERENCE_OPTIMIZER, trainableParams, type OptimizerSpec, type TrainableParams, type TrainerState } from './optimizer';
-import { disposePcParams, initPcParams, paramTensors, readParams, type PcParamValues } from './params';
+import { assertTarget } from './feedforward';
+import { NetworkTrainer } from './network-trainer';
+import type { OptimizerSpec } from './optimizer';
 import { resolvePcOptions, type PcOptions, type PcOptionsInput } from './pc-options';
 import { pcIncrementalStep, pcTrainingStep } from './pc-step';
 
@@ -24,19 +24,14 @@ export interface PcTrainStepReport {
  * Thin stateful wrapper over the functional core: owns the parameters (TF.js variables) and the
  * optimiser that descends the local gradients. One `step` per batch.
  */
-export class PcTrainer {
-  readonly architecture: PcArchitecture;
+export class PcTrainer extends NetworkTrainer {
   readonly options: PcOptions;
-  readonly params: TrainableParams;
-  private readonly optimizer: ParamOptimizer;
 
   constructor(options: PcTrainerOptions) {
-    this.architecture = options.architecture;
-    this.options = resolvePcOptions(options.architecture, options.pc);
-    const initial = initPcParams(options.architecture, options.seed);
-    this.params = trainableParams(initial);
-    disposePcParams(initial);
-    this.optimizer = new ParamOptimizer(this.params, options.optimizer ?? REFERENCE_OPTIMIZER);
+    // validated before super() allocates the variables, so bad options leave nothing behind
+    const resolved = resolvePcOptions(options.architecture, options.pc);
+    super(options.architecture, options.seed, options.optimizer);
+    this.options = resolved;
   }
 
   /** One training step on a batch: inference, then the optimiser on the local gradients (at every inference step when incremental). */
@@ -50,51 +45,7 @@ export class PcTrainer {
       return { energies };
     }
     const { gradients, energies } = pcTrainingStep(this.params, this.architecture, input, target, this.options, { recordEnergy });
-    try {
-      this.optimizer.apply(gradients);
-    } finally {
-      tf.dispose(paramTensors(gradients));
-    }
+    this.applyGradients(gradients);
     return { energies };
-  }
-
-  /** Test-time prediction: the feedforward sweep's output x̄_L (no inference; the output is free). */
-  predict(input: Tensor2D): Tensor2D {
-    return predict(this.params, this.architecture, input);
-  }
-
-  /** Class probabilities softmax(x̄_L) (the trained logits for a categorical output; see outputProbabilities). */
-  predictProbabilities(input: Tensor2D): Tensor2D {
-    return outputProbabilities(this.params, this.architecture, input);
-  }
-
-  /** A copy of the current weights and biases. */
-  snapshot(): PcParamValues {
-    return readParams(this.params);
-  }
-
-  /** The optimiser's current step size; assign to follow a schedule. */
-  get learningRate(): number {
-    return this.optimizer.learningRate;
-  }
-
-  set learningRate(value: number) {
-    this.optimizer.learningRate = value;
-  }
-
-  /** Weights and optimiser state (Adam's moments; null for SGD), for a checkpoint. */
-  getState(): TrainerState {
-    return { params: readParams(this.params), optimizer: this.optimizer.getState() };
-  }
-
-  /** Continues from getState()'s result: the same weights and optimiser state, bit for bit. */
-  setState(state: TrainerState): void {
-    assignParams(this.params, state.params, this.architecture);
-    this.optimizer.setState(state.optimizer);
-  }
-
-  dispose(): void {
-    tf.dispose(paramTensors(this.params));
-    this.optimizer.dispose();
   }
 }
