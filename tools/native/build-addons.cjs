@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the workspace's own native addons (every packages/*/native/binding.gyp) with node-gyp
-// against this Node's headers. Part of the root postinstall. Never fails the install: a package
-// whose addon is missing falls back to its JavaScript kernels and says so when loaded.
+// Builds the workspace's own native addons (every packages/*/native/binding.gyp and
+// apps/*/native/binding.gyp) with node-gyp against this Node's headers. Part of the root
+// postinstall. Never fails the install: a package whose addon is missing falls back to its
+// JavaScript (or TensorFlow) kernels and says so when loaded.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
@@ -27,11 +28,14 @@ function nodeDir() {
 }
 
 function addonDirs() {
-  const parent = path.join(workspaceRoot, 'packages');
-  return fs
-    .readdirSync(parent)
-    .map((name) => path.join(parent, name, 'native'))
-    .filter((dir) => fs.existsSync(path.join(dir, 'binding.gyp')));
+  return ['packages', 'apps'].flatMap((group) => {
+    const parent = path.join(workspaceRoot, group);
+    if (!fs.existsSync(parent)) return [];
+    return fs
+      .readdirSync(parent)
+      .map((name) => path.join(parent, name, 'native'))
+      .filter((dir) => fs.existsSync(path.join(dir, 'binding.gyp')));
+  });
 }
 
 function main() {

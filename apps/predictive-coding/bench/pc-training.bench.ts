@@ -1,10 +1,12 @@
 // Training speed of discriminative predictive coding on the workload of
 // ../shared/reference/torch_pc.py: 784-256-256-10 tanh MLP, batch 128, T = 20 inference steps of
 // size 0.1 on the hidden value nodes with input and target clamped, then one local SGD update
-// (lr 1e-3) per layer. Three contenders, in paired rounds so that load on the shared machine hits
+// (lr 1e-3) per layer. Four contenders, in paired rounds so that load on the shared machine hits
 // them alike:
-//   ours    PcTrainer (src/pc): mu_1 computed once per batch, scaled transposed feedback matrices,
-//           single-TensorFlow-op kernels (BatchMatMulV2, TanhGrad, AddN) in the inference loop
+//   ours    PcTrainer (src/pc) as it trains by default: the fused native step (native/, one call per
+//           training step: sweep, T inference steps and local gradients on the shared packed SGEMM)
+//   tfOps   PcTrainer with kernel 'tf': mu_1 computed once per batch, scaled transposed feedback
+//           matrices, single-TensorFlow-op kernels (BatchMatMulV2, TanhGrad, AddN) in the loop
 //   naive   a line-by-line tf.* transcription of torch_pc.py's step (for scale: what the
 //           optimisations buy)
 //   torch   torch_pc.py itself, spawned (REFERENCE_PYTHON, else ~/.cache/reference-venv/bin/python)
@@ -40,7 +42,9 @@ const labels = tf.tensor1d(Array.from({ length: B }, () => rng.data.int(10)), 'i
 const y = oneHot(labels, 10) as Tensor2D;
 labels.dispose();
 
-const trainer = new PcTrainer({ architecture: REFERENCE_ARCHITECTURE, seed: 0, pc: { inferenceSteps: T, stepSize: GAMMA }, optimizer: { kind: 'sgd', learningRate: LR } });
+const makeTrainer = (kernel: 'auto' | 'tf') => new PcTrainer({ architecture: REFERENCE_ARCHITECTURE, seed: 0, pc: { inferenceSteps: T, stepSize: GAMMA }, optimizer: { kind: 'sgd', learningRate: LR }, kernel });
+const trainer = makeTrainer('auto');
+const tfOpsTrainer = makeTrainer('tf');
 
 /** torch_pc.py's step written out with tf.* ops, as it stands (x_0 W_0 recomputed every inference step). */
 function naiveStep(params: { W: Tensor2D[]; b: Tensor1D[] }): void {
@@ -79,6 +83,7 @@ function timeSteps(step: () => void, sync: () => void): number {
   return (B * steps) / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 const measureOurs = () => timeSteps(() => trainer.step(x, y), () => trainer.params.weights[0].dataSync());
+const measureTfOps = () => timeSteps(() => tfOpsTrainer.step(x, y), () => tfOpsTrainer.params.weights[0].dataSync());
 const measureNaive = () => timeSteps(() => naiveStep(naiveParams), () => naiveParams.W[0].dataSync());
 
 function referencePython(): string | null {
@@ -101,25 +106,28 @@ function measureTorch(): number | { skipped: string } {
 // warm-up: kernels, allocator, lazily created tensors
 for (let i = 0; i < 3; i++) {
   trainer.step(x, y);
+  tfOpsTrainer.step(x, y);
   naiveStep(naiveParams);
 }
 const tensorsBefore = tf.memory().numTensors;
 
-const perRound: { ours: number; naive: number; torch: number | null }[] = [];
+const perRound: { ours: number; tfOps: number; naive: number; torch: number | null }[] = [];
 let torchSkipped: string | null = null;
 for (let r = 0; r < rounds; r++) {
   // ABBA order: ours first in even rounds, torch first in odd ones
   let torch: number | { skipped: string } = { skipped: 'not run' };
   if (r % 2 === 1) torch = measureTorch();
   const ours = measureOurs();
+  const tfOps = measureTfOps();
   const naive = measureNaive();
   if (r % 2 === 0) torch = measureTorch();
   if (typeof torch !== 'number') torchSkipped = torch.skipped;
-  perRound.push({ ours, naive, torch: typeof torch === 'number' ? torch : null });
+  perRound.push({ ours, tfOps, naive, torch: typeof torch === 'number' ? torch : null });
 }
 const tensorsAfter = tf.memory().numTensors;
 
 const oursMedian = median(perRound.map((p) => p.ours));
+const tfOpsMedian = median(perRound.map((p) => p.tfOps));
 const naiveMedian = median(perRound.map((p) => p.naive));
 const torchRates = perRound.flatMap((p) => (p.torch === null ? [] : [p.torch]));
 const torchMedian = torchRates.length ? median(torchRates) : null;
@@ -130,13 +138,15 @@ console.log(
     {
       benchmark: 'pc-training',
       workload: `discriminative PC, 784-256-256-10 tanh, batch ${B}, T = ${T} inference steps of size ${GAMMA} on hidden nodes (input and target clamped), local SGD lr ${LR}; ${steps} training steps per measurement`,
-      statistic: `samples/s of ${steps} consecutive training steps, ${rounds} rounds (ours, naive and torch interleaved ABBA); medians over rounds; ratio = median(ours) / median(torch)`,
+      statistic: `samples/s of ${steps} consecutive training steps, ${rounds} rounds (ours, tfOps, naive and torch interleaved ABBA); medians over rounds; ratio = median(ours) / median(torch)`,
       backend: backendInfo(),
+      oursKernel: trainer.kernelInfo(),
       nativeOps: nativeOpsActive(),
       batch: B,
       inferenceSteps: T,
       machine: { cpuModel: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) },
       ours: { samplesPerSecond: round1(oursMedian), medianStepMs: Number(((1e3 * B) / oursMedian).toFixed(2)) },
+      tfOps: { samplesPerSecond: round1(tfOpsMedian), medianStepMs: Number(((1e3 * B) / tfOpsMedian).toFixed(2)) },
       naiveTfjs: { samplesPerSecond: round1(naiveMedian), medianStepMs: Number(((1e3 * B) / naiveMedian).toFixed(2)) },
       torch:
         torchMedian === null
@@ -147,8 +157,10 @@ console.log(
       // best-vs-best is the comparison closest to an idle machine
       bestOverBest: torchMedian === null ? null : Number((Math.max(...perRound.map((p) => p.ours)) / Math.max(...torchRates)).toFixed(3)),
       pairedRatios: perRound.flatMap((p) => (p.torch === null ? [] : [Number((p.ours / p.torch).toFixed(3))])),
+      tfOpsOverTorch: torchMedian === null ? null : Number((tfOpsMedian / torchMedian).toFixed(3)),
+      oursOverTfOps: Number((oursMedian / tfOpsMedian).toFixed(3)),
       oursOverNaive: Number((oursMedian / naiveMedian).toFixed(3)),
-      perRound: perRound.map((p) => ({ ours: round1(p.ours), naive: round1(p.naive), torch: p.torch === null ? null : round1(p.torch) })),
+      perRound: perRound.map((p) => ({ ours: round1(p.ours), tfOps: round1(p.tfOps), naive: round1(p.naive), torch: p.torch === null ? null : round1(p.torch) })),
       numTensors: { before: tensorsBefore, after: tensorsAfter },
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     },
@@ -157,4 +169,5 @@ console.log(
   ),
 );
 trainer.dispose();
+tfOpsTrainer.dispose();
 tf.dispose([x, y, ...naiveParams.W, ...naiveParams.b]);

@@ -13,9 +13,11 @@ export { relax, disposeRelaxation, type PcRelaxation, type RelaxOptions } from '
 // building blocks of the inference loop, for variants (precision learning, spiking PC) that reuse its steps
 export { inferenceContext, initialValueNodes, presynapticActivity, contextErrors, valueNodeStep, outputLogits, type InferenceContext } from './inference';
 export { localGradients, localGradientsFromErrors } from './local-updates';
-export { pcTrainingStep, pcIncrementalStep, sgdRule, type PcStepResult, type PcIncrementalResult, type PcUpdateRule } from './pc-step';
+export { pcTrainingStep, pcIncrementalStep, sgdRule, type PcStepOptions, type PcStepResult, type PcIncrementalResult, type PcUpdateRule } from './pc-step';
 export { ParamOptimizer, trainableParams, assignParams, REFERENCE_OPTIMIZER, type OptimizerSpec, type TrainableParams, type TrainerState } from './optimizer';
 export { NetworkTrainer } from './network-trainer';
 export { PcTrainer, type PcTrainerOptions, type PcTrainStepReport } from './pc-trainer';
 export { detectAutodiff, assertNoAutodiff, type AutodiffUse } from './autodiff-guard';
 export { nativeOpsActive } from './native-ops';
+// the fused native training step (native/pc_training_step.cc) and how the path is chosen
+export { fusedTrainingStep, fusedStepUnsupported, usesFusedStep, pcKernelInfo, resolvePcKernel, PC_KERNELS, PC_NATIVE_THREADS, type PcKernel, type FusedStepResult } from './native-step';

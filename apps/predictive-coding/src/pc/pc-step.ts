@@ -14,6 +14,7 @@ import {
   type RelaxOptions,
 } from './inference';
 import { localGradients, localGradientsFromErrors } from './local-updates';
+import { fusedTrainingStep, usesFusedStep, type PcKernel } from './native-step';
 import { add, matMul } from './native-ops';
 import { paramTensors, type PcGradients, type PcParams } from './params';
 import { updateScale, type PcOptions } from './pc-options';
@@ -26,13 +27,24 @@ export interface PcStepResult {
   readonly energies: number[] | null;
 }
 
+export interface PcStepOptions extends RelaxOptions {
+  /** The fused native step or TensorFlow ops (native-step.ts); default CRISTAL_PC_KERNEL, else 'auto'. */
+  kernel?: PcKernel;
+}
+
 /**
  * One PC training step on a batch, without touching the weights: feedforward initialisation, clamp
  * the input (and the target), T inference steps, then the local weight gradients. Pure: same
- * inputs, same numbers. Never uses automatic differentiation (see autodiff-guard.ts).
+ * inputs, same numbers (per kernel: the fused native step and the TensorFlow ops agree to float
+ * rounding). Never uses automatic differentiation (see autodiff-guard.ts).
  */
-export function pcTrainingStep(params: PcParams, architecture: PcArchitecture, input: Tensor2D, target: Tensor2D, options: PcOptions, relaxOptions: RelaxOptions = {}): PcStepResult {
+export function pcTrainingStep(params: PcParams, architecture: PcArchitecture, input: Tensor2D, target: Tensor2D, options: PcOptions, stepOptions: PcStepOptions = {}): PcStepResult {
   if (options.incremental) throw new Error('Incremental PC updates the weights during inference: call pcIncrementalStep with an update rule instead of pcTrainingStep.');
+  const { kernel, ...relaxOptions } = stepOptions;
+  if (usesFusedStep(options, relaxOptions.recordEnergy === true, kernel)) {
+    assertTarget(architecture, input, target);
+    return { gradients: fusedTrainingStep(params, architecture, input, target, options).gradients, energies: null };
+  }
   let energies: number[] | null = null;
   const gradients = tidy(() => {
     const relaxation = relax(params, architecture, input, target, options, relaxOptions);

@@ -5,6 +5,7 @@ import { NetworkTrainer } from './network-trainer';
 import type { OptimizerSpec } from './optimizer';
 import { resolvePcOptions, type PcOptions, type PcOptionsInput } from './pc-options';
 import { pcIncrementalStep, pcTrainingStep } from './pc-step';
+import { pcKernelInfo, resolvePcKernel, type PcKernel } from './native-step';
 
 export interface PcTrainerOptions {
   readonly architecture: PcArchitecture;
@@ -13,6 +14,8 @@ export interface PcTrainerOptions {
   readonly pc?: PcOptionsInput;
   /** Applied to the local gradients; default torch_pc.py's SGD with lr 1e-3. */
   readonly optimizer?: OptimizerSpec;
+  /** The fused native training step or TensorFlow ops (see native-step.ts); default CRISTAL_PC_KERNEL, else 'auto'. */
+  readonly kernel?: PcKernel;
 }
 
 export interface PcTrainStepReport {
@@ -26,12 +29,20 @@ export interface PcTrainStepReport {
  */
 export class PcTrainer extends NetworkTrainer {
   readonly options: PcOptions;
+  readonly kernel: PcKernel;
 
   constructor(options: PcTrainerOptions) {
     // validated before super() allocates the variables, so bad options leave nothing behind
     const resolved = resolvePcOptions(options.architecture, options.pc);
+    const kernel = resolvePcKernel(options.kernel);
     super(options.architecture, options.seed, options.optimizer);
     this.options = resolved;
+    this.kernel = kernel;
+  }
+
+  /** Which path `step` takes (the fused native step or TensorFlow ops) and why, for run records. */
+  kernelInfo(): ReturnType<typeof pcKernelInfo> {
+    return pcKernelInfo(this.options, this.kernel);
   }
 
   /** One training step on a batch: inference, then the optimiser on the local gradients (at every inference step when incremental). */
@@ -44,7 +55,7 @@ export class PcTrainer extends NetworkTrainer {
       }, { recordEnergy });
       return { energies };
     }
-    const { gradients, energies } = pcTrainingStep(this.params, this.architecture, input, target, this.options, { recordEnergy });
+    const { gradients, energies } = pcTrainingStep(this.params, this.architecture, input, target, this.options, { recordEnergy, kernel: this.kernel });
     this.applyGradients(gradients);
     return { energies };
   }
