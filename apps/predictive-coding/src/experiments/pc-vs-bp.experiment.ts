@@ -2,7 +2,7 @@ import { BatchIterator } from '@cristal/datasets';
 import { assessPredictive } from '@cristal/metrics';
 import { defineExperiment, DivergedError, scheduledLearningRate, svgLineChart, type RunContext } from '@cristal/runner';
 import { z } from 'zod';
-import { pcArchitecture, PC_ACTIVATIONS } from '../pc';
+import { pcArchitecture, pcKernelInfo, resolvePcOptions, PC_ACTIVATIONS, PC_KERNELS } from '../pc';
 import { DATASETS, datasetSplits } from './datasets';
 import { exportPointPredictor } from './export-predictor';
 import { PC_VS_BP_PROFILES } from './profiles';
@@ -22,6 +22,7 @@ export const pcVsBpSchema = z.object({
   weightDecay: z.number().min(0).default(0).describe('Decoupled (AdamW) weight decay of both twins.'),
   batchSize: z.number().int().min(1).default(128).describe('Mini-batch size.'),
   epochs: z.number().int().min(1).default(10).describe('Passes over the training images.'),
+  kernel: z.enum(PC_KERNELS).default('auto').describe("PC's training path: auto (the fused native step when built; else TensorFlow ops), native (required), or tf (TensorFlow ops). The two agree to float rounding."),
   exportOnnx: z.boolean().default(true).describe('Export PC to model.onnx and its twin to backprop.onnx (shared classifier signature), and rescore both through onnxruntime-node.'),
 });
 export type PcVsBpConfig = z.infer<typeof pcVsBpSchema>;
@@ -38,10 +39,12 @@ function accuracyOn(learner: TwinLearner, set: Parameters<typeof assessPredictiv
   return assessPredictive((x) => learner.probabilities(x), set).accuracy;
 }
 
-function table(config: PcVsBpConfig, rows: EpochRow[], test: Record<string, Record<string, number>>): string {
+function table(config: PcVsBpConfig, rows: EpochRow[], test: Record<string, Record<string, number>>, kernel: string): string {
   const pct = (v: number) => (100 * v).toFixed(2);
   return [
     `# PC vs backprop: ${config.dataset}, 784-${config.hidden.join('-')}-10 ${config.activation}, ${config.output} output, T = ${config.inferenceSteps}`,
+    '',
+    `PC trained by ${kernel}.`,
     '',
     '| epoch | PC validation acc (%) | BP validation acc (%) | PC s/epoch | BP s/epoch |',
     '| ---: | ---: | ---: | ---: | ---: |',
@@ -58,12 +61,17 @@ async function train(ctx: RunContext<PcVsBpConfig>): Promise<Record<string, numb
   const config = ctx.config;
   const data = datasetSplits(config.dataset, config.trainExamples);
   const architecture = pcArchitecture([784, ...config.hidden, 10], config.activation);
+  const pcSettings = { inferenceSteps: config.inferenceSteps, stepSize: config.stepSize, momentum: config.momentum };
+  const path = pcKernelInfo(resolvePcOptions(architecture, { ...pcSettings, output: config.output }), config.kernel);
+  const kernel = path.kernel === 'native' ? `the fused native step (${path.threads} threads)` : `TensorFlow ops (${path.reason})`;
+  ctx.log.info(`PC trains with ${kernel}`);
   const twins = twinLearners({
     architecture,
     seed: ctx.seed,
     output: config.output,
-    pc: { inferenceSteps: config.inferenceSteps, stepSize: config.stepSize, momentum: config.momentum },
+    pc: pcSettings,
     optimizer: { kind: 'adam', learningRate: config.learningRate, weightDecay: config.weightDecay },
+    kernel: config.kernel,
   });
   try {
     const iterator = new BatchIterator(data.train, { batchSize: config.batchSize, stream: ctx.random.data, labels: 'one-hot' });
@@ -124,8 +132,8 @@ async function train(ctx: RunContext<PcVsBpConfig>): Promise<Record<string, numb
     }
     summary['accuracy_gap'] = summary['backprop_accuracy'] - summary['pc_accuracy'];
     summary['time_ratio'] = summary['pc_seconds'] / Math.max(summary['backprop_seconds'], 1e-9);
-    ctx.artifacts.write('pc-vs-bp.json', `${JSON.stringify({ config, epochs: rows, test }, null, 2)}\n`);
-    ctx.artifacts.write('pc-vs-bp.md', table(config, rows, test));
+    ctx.artifacts.write('pc-vs-bp.json', `${JSON.stringify({ config, pcKernel: path, epochs: rows, test }, null, 2)}\n`);
+    ctx.artifacts.write('pc-vs-bp.md', table(config, rows, test, kernel));
     ctx.artifacts.write(
       'validation-accuracy.svg',
       svgLineChart(`${config.dataset}, T = ${config.inferenceSteps}: validation accuracy per epoch`, [

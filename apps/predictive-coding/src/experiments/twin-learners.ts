@@ -1,6 +1,6 @@
 import { tf, type AdamState, type RawTensor, type Tensor2D, type Tensor3D } from '@cristal/tensor';
 import { BackpropTrainer } from '../backprop';
-import { PcTrainer, type OptimizerSpec, type PcArchitecture, type PcOptionsInput, type PcParamValues } from '../pc';
+import { PcTrainer, type OptimizerSpec, type PcArchitecture, type PcKernel, type PcOptionsInput, type PcParamValues } from '../pc';
 
 export type OutputKind = 'squared-error' | 'categorical';
 
@@ -91,12 +91,14 @@ export interface TwinSettings {
   output: OutputKind;
   pc: PcOptionsInput;
   optimizer: OptimizerSpec;
+  /** PC's training path (the fused native step or TensorFlow ops); default 'auto'. */
+  kernel?: PcKernel;
 }
 
 /** PC and its backprop twin: same architecture, initial weights (same seed), optimiser and output loss. */
 export function twinLearners(settings: TwinSettings): [TwinLearner, TwinLearner] {
   const { architecture, seed, output, optimizer } = settings;
-  const pc = new PcTrainer({ architecture, seed, optimizer, pc: { ...settings.pc, output } });
+  const pc = new PcTrainer({ architecture, seed, optimizer, pc: { ...settings.pc, output }, kernel: settings.kernel });
   const backprop = new BackpropTrainer({ architecture, seed, optimizer, loss: output === 'categorical' ? 'cross-entropy' : 'squared-error' });
   return [wrap('pc', pc, architecture), wrap('backprop', backprop, architecture)];
 }

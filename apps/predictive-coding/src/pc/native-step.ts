@@ -18,8 +18,8 @@ import type { PcOptions } from './pc-options';
  * clamped output, not incremental, no per-step energy record), 'native' insists on it (an error
  * says why it cannot), 'tf' always runs TensorFlow ops.
  */
-export type PcKernel = 'auto' | 'native' | 'tf';
-export const PC_KERNELS: readonly PcKernel[] = ['auto', 'native', 'tf'];
+export const PC_KERNELS = ['auto', 'native', 'tf'] as const;
+export type PcKernel = (typeof PC_KERNELS)[number];
 
 interface PcAddon {
   trainingStep(
@@ -74,7 +74,7 @@ function loadAddon(): { addon: PcAddon | null; error: string | null } {
 /** The kernel choice: the explicit one, else CRISTAL_PC_KERNEL, else 'auto'. */
 export function resolvePcKernel(kernel?: PcKernel): PcKernel {
   const wanted = kernel ?? (process.env.CRISTAL_PC_KERNEL as PcKernel | undefined) ?? 'auto';
-  if (!PC_KERNELS.includes(wanted)) throw new Error(`PC kernel "${String(wanted)}" is unknown (CRISTAL_PC_KERNEL or the kernel option): use 'auto' (default), 'native' or 'tf'.`);
+  if (!(PC_KERNELS as readonly string[]).includes(wanted)) throw new Error(`PC kernel "${String(wanted)}" is unknown (CRISTAL_PC_KERNEL or the kernel option): use 'auto' (default), 'native' or 'tf'.`);
   return wanted;
 }
 
@@ -98,12 +98,12 @@ export function usesFusedStep(options: PcOptions, recordEnergy: boolean, kernel?
   return reason === null;
 }
 
-/** Which path trains, for run records and benchmark output. */
+/** Which path trains (without per-step energy records), for run records and benchmark output; throws as usesFusedStep does. */
 export function pcKernelInfo(options: PcOptions, kernel?: PcKernel): { kernel: 'native' | 'tf'; threads: number; reason: string | null } {
   const choice = resolvePcKernel(kernel);
   if (choice === 'tf') return { kernel: 'tf', threads: 0, reason: 'kernel tf requested' };
-  const reason = fusedStepUnsupported(options, false);
-  return reason ? { kernel: 'tf', threads: 0, reason } : { kernel: 'native', threads: PC_NATIVE_THREADS, reason: null };
+  if (usesFusedStep(options, false, choice)) return { kernel: 'native', threads: PC_NATIVE_THREADS, reason: null };
+  return { kernel: 'tf', threads: 0, reason: fusedStepUnsupported(options, false) };
 }
 
 export interface FusedStepResult {
