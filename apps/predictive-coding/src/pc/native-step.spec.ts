@@ -170,6 +170,25 @@ describe('fused native PC training step', () => {
       expect(usesFusedStep(resolvePcOptions(arch, {}), true, 'auto')).toBe(false); // energy recorded step by step
     });
 
+    it('without the built addon, auto falls back to TensorFlow ops with one process warning and native says how to build it', () => {
+      const addonFile = require('node:path').resolve(__dirname, '../../native/build/Release/cristal_pc.node') as string;
+      jest.isolateModules(() => {
+        jest.doMock(addonFile, () => {
+          throw new Error('Cannot find module cristal_pc.node');
+        });
+        const fresh = require('./native-step') as typeof import('./native-step');
+        const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+        const options = resolvePcOptions(arch, {});
+        expect(fresh.usesFusedStep(options, false, 'auto')).toBe(false);
+        expect(fresh.usesFusedStep(options, false, 'auto')).toBe(false);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0][0])).toMatch(/not built .*npm run build:native/);
+        expect(() => fresh.usesFusedStep(options, false, 'native')).toThrow(/the addon is not built .*npm run build:native/);
+        warn.mockRestore();
+      });
+      jest.dontMock(addonFile);
+    });
+
     it('rejects an unknown kernel, naming the choices', () => {
       expect(() => resolvePcKernel('gpu' as never)).toThrow(/'auto' \(default\), 'native' or 'tf'/);
       expect(() => new PcTrainer({ architecture: arch, seed: 0, kernel: 'fast' as never })).toThrow(/unknown/);

@@ -48,6 +48,7 @@ const ACTIVATION_CODES: Record<PcActivation, number> = { linear: 0, tanh: 1, sig
 export const PC_NATIVE_THREADS = Math.max(1, Number(process.env.CRISTAL_NATIVE_THREADS) || Math.min(os.cpus().length, 8));
 
 let loaded: { addon: PcAddon | null; error: string | null } | null = null;
+let warned = false;
 
 function appRoot(): string {
   let dir = __dirname;
@@ -95,6 +96,12 @@ export function usesFusedStep(options: PcOptions, recordEnergy: boolean, kernel?
   if (choice === 'tf') return false;
   const reason = fusedStepUnsupported(options, recordEnergy);
   if (reason && choice === 'native') throw new Error(`The native PC kernel was requested but cannot run: ${reason}. Use kernel 'auto' or 'tf' (CRISTAL_PC_KERNEL).`);
+  const missing = loadAddon().error;
+  if (missing && !warned) {
+    // a configuration the kernel does not implement is expected; a missing build is worth a word
+    warned = true;
+    process.emitWarning(`@cristal/predictive-coding: the fused native PC step is not built (${missing}); training on TensorFlow ops, about half as fast. Run \`npm run build:native\` to build it.`, { code: 'CRISTAL_PC_TF_KERNEL' });
+  }
   return reason === null;
 }
 
