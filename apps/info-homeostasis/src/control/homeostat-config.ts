@@ -10,7 +10,7 @@ export const LOOP_NAMES: readonly LoopName[] = ['kl', 'snr'];
  */
 export type SetPointConfig =
   | { kind: 'fixed'; value: number | Readonly<Record<string, number>> }
-  | { kind: 'early'; warmupUpdates: number; statistic: 'mean' | 'median'; offset?: number };
+  | { kind: 'early'; delayUpdates?: number; warmupUpdates: number; statistic: 'mean' | 'median'; offset?: number };
 
 /** One loop (the same tuning for every layer; each layer has its own controller and set point). */
 export interface LoopConfig {

@@ -67,7 +67,7 @@ export function checkHomeostatState(config: ResolvedHomeostatConfig, state: unkn
           setPoint.kind === configured.kind &&
           (setPoint.kind === 'fixed'
             ? setPoint.value === configured.value
-            : configured.kind === 'early' && setPoint.warmupUpdates === configured.warmupUpdates && setPoint.statistic === configured.statistic && setPoint.offset === configured.offset);
+            : configured.kind === 'early' && setPoint.delayUpdates === configured.delayUpdates && setPoint.warmupUpdates === configured.warmupUpdates && setPoint.statistic === configured.statistic && setPoint.offset === configured.offset);
         if (!same) bad(`${where}: the checkpoint's set point ${JSON.stringify({ ...setPoint, recorded: undefined })} was configured differently from ${JSON.stringify({ ...configured, recorded: undefined })}`);
         return [layer, { integral: l.integral, logOutput: l.logOutput, setPoint }];
       }),

@@ -79,6 +79,18 @@ describe('Homeostat: early set points', () => {
   });
 });
 
+describe('Homeostat: a delayed early set point', () => {
+  it('holds the actuators at 1 through the delay and the warm-up, and takes the set point from the later readings', () => {
+    const h = new Homeostat({ layers: ['a'], updateEvery: 1, kl: { setPoint: { kind: 'early', delayUpdates: 4, warmupUpdates: 2, statistic: 'mean' } } });
+    // the early readings (KL 5) would set a point far above the later ones (KL 1)
+    const held = [5, 5, 5, 5, 1, 1].map((kl, step) => h.update(step, { kl: { a: kl } }));
+    for (const r of held) expect(r.actuators.a.klWeight).toBe(1);
+    const r = h.update(6, { kl: { a: Math.E } });
+    expect(controlled(r.log?.a.kl).setPoint).toBeCloseTo(0, 12);
+    expect(r.actuators.a.klWeight).toBeCloseTo(Math.exp(0.5), 12);
+  });
+});
+
 /**
  * Simulated layers. SNR: the sensor's exact temperature law, snrDb = S0 - 20 log10 T, with T the
  * temperature in force when measured. KL: a lag in log space, ln KL' = a ln KL + b ln beta + d, with

@@ -30,6 +30,34 @@ describe('earlySetPoint', () => {
     expect(start.recorded).toEqual([]); // pure: the first state is untouched
   });
 
+  it('with a delay, ignores the first D updates, then records the next N', () => {
+    const start = earlySetPoint({ delayUpdates: 3, warmupUpdates: 2, statistic: 'mean' });
+    // 100, -100 and 7 fall in the delay; the set point is the mean of 1 and 3
+    const r = feed(start, [100, -100, 7, 1, 3, 50]);
+    expect(r.setPoints).toEqual([null, null, null, null, null, 2]);
+    expect(r.state).toMatchObject({ skipped: 3, recorded: [1, 3], value: 2 });
+    // a diverged reading during the delay is not the set point's business (the sensor's log shows it)
+    expect(feed(start, [Number.NaN, 1]).state).toMatchObject({ skipped: 2, recorded: [] });
+    expect(() => earlySetPoint({ delayUpdates: -1, warmupUpdates: 2, statistic: 'mean' })).toThrow(/delayUpdates must be a non-negative integer/);
+    expect(() => earlySetPoint({ delayUpdates: 0.5, warmupUpdates: 2, statistic: 'mean' })).toThrow(/non-negative integer/);
+  });
+
+  it('survives a JSON round trip mid-delay, and reads checkpoints written before the delay existed', () => {
+    const measurements = [5, 6, 7, 8, 9, 10];
+    const whole = feed(earlySetPoint({ delayUpdates: 3, warmupUpdates: 2, statistic: 'median' }), measurements);
+    const half = feed(earlySetPoint({ delayUpdates: 3, warmupUpdates: 2, statistic: 'median' }), measurements.slice(0, 2));
+    const rest = feed(checkSetPointState(JSON.parse(JSON.stringify(half.state)), 'x'), measurements.slice(2));
+    expect([...half.setPoints, ...rest.setPoints]).toEqual(whole.setPoints);
+    expect(rest.state).toEqual(whole.state);
+    const legacy = checkSetPointState({ kind: 'early', warmupUpdates: 2, statistic: 'mean', offset: 0, recorded: [1], value: null }, 'x');
+    expect(legacy).toMatchObject({ delayUpdates: 0, skipped: 0 });
+    expect(updateSetPoint(legacy, 3).state).toMatchObject({ value: 2 });
+    expect(() => checkSetPointState({ ...earlySetPoint({ delayUpdates: 2, warmupUpdates: 2, statistic: 'mean' }), skipped: 1, recorded: [1] }, 'kl loop')).toThrow(
+      /nothing can be recorded before the delay is over/,
+    );
+    expect(() => checkSetPointState({ ...earlySetPoint({ delayUpdates: 2, warmupUpdates: 2, statistic: 'mean' }), skipped: 3 }, 'kl loop')).toThrow(/skipped must be an integer from 0 to delayUpdates/);
+  });
+
   it('uses the mean, and the middle value for an odd count', () => {
     expect(feed(earlySetPoint({ warmupUpdates: 3, statistic: 'mean' }), [1, 2, 6, 0]).setPoints[3]).toBe(3);
     expect(feed(earlySetPoint({ warmupUpdates: 3, statistic: 'median' }), [1, 2, 6, 0]).setPoints[3]).toBe(2);

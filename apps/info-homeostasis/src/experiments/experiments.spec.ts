@@ -46,6 +46,8 @@ describe('every method on a tiny subset', () => {
   it.each([
     ['a fixed set point', ['homeostasis.setPoint=fixed']],
     ['a Fisher trust region on each step', ['homeostasis.trustRegion=0.05']],
+    ['a trust region too wide to bind (it logs the step KL)', ['homeostasis.trustRegion=1e9']],
+    ['an early set point taken after a delay', ['homeostasis.setPointDelayUpdates=2']],
     ['the KL loop off', ['homeostasis.klLoop=false']],
     ['the SNR loop off', ['homeostasis.snrLoop=false']],
     ['no anti-windup', ['homeostasis.antiWindup=none']],
@@ -59,6 +61,23 @@ describe('every method on a tiny subset', () => {
     if (variant[0] === 'homeostasis.klLoop=false') expect(s['kl_weight/dense1']).toBe(1);
     if (variant[0] === 'homeostasis.snrLoop=false') expect(s['temperature/dense1']).toBe(1);
     if (variant[0] === 'homeostasis.setPoint=fixed') expect(s['temperature/dense1']).not.toBe(1);
+    // the steps of the means move the predictive by about 4e-6 nats per example here
+    if (variant[0] === 'homeostasis.trustRegion=1e9') {
+      expect(s['trust_region/clipped_fraction']).toBe(0);
+      expect(s['trust_region/step_kl_geomean']).toBeGreaterThan(1e-9);
+      expect(s['trust_region/step_kl_geomean']).toBeLessThan(1);
+    }
+  });
+
+  it('homeostatic with a binding Fisher trust region clips most steps and still learns, more slowly', async () => {
+    // the wide region above measured steps of about 4e-6 nats per example: 1e-6 halves most of them
+    const record = await run('calibration', 1, [...TINY, 'method=homeostatic', 'homeostasis.updateEvery=4', 'homeostasis.warmupUpdates=3', 'homeostasis.trustRegion=1e-6']);
+    expect(record.error).toBeNull();
+    const s = record.summary as Record<string, number>;
+    expect(s['trust_region/clipped_fraction']).toBeGreaterThan(0.5);
+    expect(s['trust_region/step_kl_geomean']).toBeGreaterThan(1e-6);
+    expect(s['accuracy']).toBeGreaterThan(0.5);
+    expect(s['onnx_accuracy']).toBeGreaterThan(0.5);
   });
 
   it('the LeNet variant trains with Bayes-by-backprop and exports', async () => {

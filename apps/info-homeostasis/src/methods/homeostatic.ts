@@ -19,7 +19,7 @@ import type { MethodRequest, Trajectories, TrainedModel } from './trained-model'
 
 /** The homeostat of the config: one PI controller per layer and loop (see src/control/). */
 export function homeostatFor(layers: string[], h: HomeostasisConfig): Homeostat {
-  const setPoint = (fixed: number): SetPointConfig => (h.setPoint === 'fixed' ? { kind: 'fixed', value: fixed } : { kind: 'early', warmupUpdates: h.warmupUpdates, statistic: 'median' });
+  const setPoint = (fixed: number): SetPointConfig => (h.setPoint === 'fixed' ? { kind: 'fixed', value: fixed } : { kind: 'early', delayUpdates: h.setPointDelayUpdates, warmupUpdates: h.warmupUpdates, statistic: 'median' });
   const config: HomeostatConfig = {
     layers,
     updateEvery: h.updateEvery,
@@ -42,7 +42,13 @@ function probeBatch(train: ImageSet, count: number): Tensor2D {
  * at most `maxKl` nats per example: 0.5 dmu^T F dmu <= maxKl with F the diagonal Fisher of the
  * posterior-mean network (K-FAC's kl_clip with a diagonal Fisher). The scales (rho) step freely.
  */
-function fisherTrustRegionStepper(inner: StepOptimizer, means: Variable[], fisher: () => Record<string, Tensor> | null, maxKl: number, onScale: (scale: number) => void): StepOptimizer {
+function fisherTrustRegionStepper(
+  inner: StepOptimizer,
+  means: Variable[],
+  fisher: () => Record<string, Tensor> | null,
+  maxKl: number,
+  onStep: (region: { klBefore: number; scale: number }) => void,
+): StepOptimizer {
   return {
     get learningRate() {
       return inner.learningRate;
@@ -59,7 +65,7 @@ function fisherTrustRegionStepper(inner: StepOptimizer, means: Variable[], fishe
         const step = tf.tidy(() => Object.fromEntries(means.map((v, i) => [v.name, tf.sub(v, before[i])])));
         const region = fisherTrustRegion(step, diagonal, maxKl);
         tf.dispose([...Object.values(step), ...Object.values(region.step)]);
-        onScale(region.scale);
+        onStep(region);
         if (region.scale < 1) {
           means.forEach((v, i) => v.assign(tf.tidy(() => tf.add(before[i], tf.mul(tf.sub(v, before[i]), region.scale)))));
         }
@@ -74,11 +80,34 @@ function fisherTrustRegionStepper(inner: StepOptimizer, means: Variable[], fishe
   };
 }
 
+/**
+ * What the trust region did: every step's KL before clipping, to choose a delta that binds (a huge
+ * delta logs it without ever clipping), and how often it clipped.
+ */
+interface TrustRegionLog {
+  steps: number;
+  clipped: number;
+  /** Sum of ln(step KL) over the steps: their geometric mean, robust to the first steps' outliers. */
+  sumLogKl: number;
+  /** Since the last controller update. */
+  recent: number[];
+  recentClipped: number;
+}
+
+const emptyTrustRegionLog = (): TrustRegionLog => ({ steps: 0, clipped: 0, sumLogKl: 0, recent: [], recentClipped: 0 });
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 interface HomeostaticState extends Record<string, unknown> {
   homeostat: HomeostatState;
   sensors: RandomStreamState;
   updates: number;
   trajectories: Trajectories;
+  trustRegion?: TrustRegionLog;
 }
 
 /**
@@ -108,7 +137,16 @@ export async function trainHomeostatic(request: MethodRequest): Promise<TrainedM
   let trajectories: Trajectories = {};
   let updates = 0;
   let fisherDiagonal: Record<string, Tensor> | null = null;
-  let lastScale = 1;
+  let trustLog = emptyTrustRegionLog();
+  const onTrustRegionStep = ({ klBefore, scale }: { klBefore: number; scale: number }) => {
+    trustLog.steps += 1;
+    trustLog.sumLogKl += Math.log(Math.max(klBefore, 1e-30));
+    trustLog.recent.push(klBefore);
+    if (scale < 1) {
+      trustLog.clipped += 1;
+      trustLog.recentClipped += 1;
+    }
+  };
   const actuators = () => {
     const a = homeostat.actuators();
     return { klWeights: names.map((n) => a[n].klWeight), temperatures: names.map((n) => a[n].noiseTemperature) };
@@ -159,7 +197,17 @@ export async function trainHomeostatic(request: MethodRequest): Promise<TrainedM
         metrics[`${quantity}/${name}`] = value;
       }
     }
-    if (h.trustRegion > 0) metrics['trust_region_scale'] = lastScale;
+    if (h.trustRegion > 0 && trustLog.recent.length > 0) {
+      const stepKl = median(trustLog.recent);
+      const clipped = trustLog.recentClipped / trustLog.recent.length;
+      record('step_kl/all', step, stepKl);
+      record('step_kl_setpoint/all', step, h.trustRegion);
+      record('trust_region_clipped/all', step, clipped);
+      metrics['step_kl_median'] = stepKl;
+      metrics['trust_region_clipped'] = clipped;
+      trustLog.recent = [];
+      trustLog.recentClipped = 0;
+    }
     return metrics;
   };
 
@@ -177,20 +225,21 @@ export async function trainHomeostatic(request: MethodRequest): Promise<TrainedM
         },
         probabilities: (x) => tf.mean(sampledProbabilities(model, x, S, evalRng, actuators().temperatures), 0) as Tensor2D,
         afterStep,
-        getState: (): HomeostaticState => ({ homeostat: homeostat.getState(), sensors: sensorStream.getState(), updates, trajectories }),
+        getState: (): HomeostaticState => ({ homeostat: homeostat.getState(), sensors: sensorStream.getState(), updates, trajectories, trustRegion: trustLog }),
         setState: (state) => {
           const s = state as HomeostaticState;
           homeostat.setState(s.homeostat);
           sensorStream.setState(s.sensors);
           updates = s.updates;
           trajectories = s.trajectories;
+          trustLog = s.trustRegion ?? emptyTrustRegionLog();
         },
       },
       {
         ...settings,
         optimizer:
           h.trustRegion > 0
-            ? (vars, learningRate) => fisherTrustRegionStepper(adamStepper(vars, learningRate, { gradientNorm: request.gradientNorm }), means, () => fisherDiagonal, h.trustRegion, (s) => (lastScale = s))
+            ? (vars, learningRate) => fisherTrustRegionStepper(adamStepper(vars, learningRate, { gradientNorm: request.gradientNorm }), means, () => fisherDiagonal, h.trustRegion, onTrustRegionStep)
             : undefined,
       },
     );
@@ -201,6 +250,10 @@ export async function trainHomeostatic(request: MethodRequest): Promise<TrainedM
     for (const name of names) {
       extras[`kl_weight/${name}`] = final[name].klWeight;
       extras[`temperature/${name}`] = final[name].noiseTemperature;
+    }
+    if (trustLog.steps > 0) {
+      extras['trust_region/clipped_fraction'] = trustLog.clipped / trustLog.steps;
+      extras['trust_region/step_kl_geomean'] = Math.exp(trustLog.sumLogKl / trustLog.steps);
     }
     return {
       method: 'homeostatic',

@@ -22,10 +22,16 @@ const homeostasis = z
   .object({
     klLoop: z.boolean().default(true).describe("Regulate each layer's KL per parameter (sensor) through its KL weight (actuator); false holds the KL weights at 1 (the sensor is still logged)."),
     snrLoop: z.boolean().default(true).describe("Regulate each layer's pre-activation SNR (sensor) through its posterior noise temperature (actuator); false holds the temperatures at 1."),
-    setPoint: z.enum(['fixed', 'early']).default('early').describe("fixed: klSetPoint and snrSetPointDb; early: each layer's set point is the median of its first `warmupUpdates` measurements."),
+    setPoint: z.enum(['fixed', 'early']).default('early').describe("fixed: klSetPoint and snrSetPointDb; early: each layer's set point is the median of its first `warmupUpdates` measurements after `setPointDelayUpdates` ignored ones."),
     klSetPoint: z.number().positive().default(0.05).describe('Fixed set point of the KL loop, nats per parameter.'),
     snrSetPointDb: z.number().default(20).describe('Fixed set point of the SNR loop, dB.'),
     warmupUpdates: z.number().int().min(1).default(10).describe('Controller updates that only record measurements, for the early set point.'),
+    setPointDelayUpdates: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Early set point only: controller updates to ignore before the warm-up records (0: from the start; e.g. 100 of the full profile\'s 195 takes the set point halfway through training).'),
     updateEvery: z.number().int().min(1).default(20).describe('Optimiser steps between controller updates.'),
     antiWindup: z.enum(['conditional', 'back-calculation', 'none']).default('back-calculation').describe('Integrator anti-windup scheme of both loops (none only for the ablation).'),
     kl: loopGains(0.5, 0.05, 0.1, 10, 'KL-weight multiplier'),
