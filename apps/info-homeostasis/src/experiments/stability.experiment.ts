@@ -61,7 +61,7 @@ async function runCell(ctx: RunContext<StabilityConfig>, cell: Cell, data: Metho
   const random = new RandomStreams(cell.seed);
   const result: CellResult = { ...cell, diverged: false, reason: '', lossSpikes: 0, gradientNormVariance: null, finalEce: null, finalAccuracy: null, steps: 0 };
   try {
-    const model = await trainMethod({ ctx: ctx as RunContext<unknown>, config: base, data, random, seed: cell.seed, resumable: false, gradientNorm: true });
+    const model = await trainMethod({ ctx: ctx as RunContext<unknown>, config: base, data, random, seed: cell.seed, resumable: false, gradientNorm: true, sense: true });
     try {
       const losses = model.fits.flatMap((f) => f.trace.loss);
       const norms = model.fits.flatMap((f) => f.trace.gradientNorm);

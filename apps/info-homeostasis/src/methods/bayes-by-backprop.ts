@@ -1,11 +1,12 @@
 import { categoricalNll, exportBayesianNetwork, gaussianPrior, linearKlWarmup, constantKlWeight, scaleMixturePrior, type KlSchedule, type Prior, type Sequential } from '@cristal/bayesian';
 import { fitClassifier, plannedSteps } from '@cristal/runner';
-import { tf, type RandomStream, type Scalar, type Tensor, type Tensor2D } from '@cristal/tensor';
+import { tf, type RandomStream, type RandomStreamState, type Scalar, type Tensor, type Tensor2D } from '@cristal/tensor';
 import { buildNetwork, parameterCount } from '../models/architecture';
 import { sampledProbabilities, sampleLayerwise } from '../models/forward';
 import { namedVariables } from '../models/named-variables';
+import { probeBatch, readInformationFlow } from '../sensors/information-flow';
 import { fitSettings } from './fit-settings';
-import type { MethodRequest, TrainedModel } from './trained-model';
+import type { MethodRequest, Trajectories, TrainedModel } from './trained-model';
 
 /** N(0, priorStd^2), or the scale mixture when the config gives one. */
 function priorOf(config: MethodRequest['config']): Prior {
@@ -41,15 +42,25 @@ export async function trainBayesByBackprop(request: MethodRequest, warmup: boole
   const rng = random.sampling.fork('predictive');
   const evalRng = random.sampling.fork('evaluation');
   const S = config.predictiveSamples;
-  const fit = await fitClassifier(
-    request.ctx,
-    {
-      variables: namedVariables(model),
-      loss: (x, labels, step) => layerWeightedElbo(model, x, labels, noise, data.train.count, new Array(layers).fill(schedule.weight(step - 1))),
-      probabilities: (x) => tf.mean(sampledProbabilities(model, x, S, evalRng), 0) as Tensor2D,
-    },
-    fitSettings(request, random.data.fork('bbb')),
-  );
+  const sensing = request.sense ? informationFlowLog(request, model) : null;
+  let fit;
+  try {
+    fit = await fitClassifier(
+      request.ctx,
+      {
+        variables: namedVariables(model),
+        loss: (x, labels, step) => layerWeightedElbo(model, x, labels, noise, data.train.count, new Array(layers).fill(schedule.weight(step - 1))),
+        probabilities: (x) => tf.mean(sampledProbabilities(model, x, S, evalRng), 0) as Tensor2D,
+        ...(sensing ? { afterStep: sensing.afterStep, getState: sensing.getState, setState: sensing.setState } : {}),
+      },
+      fitSettings(request, random.data.fork('bbb')),
+    );
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    sensing?.dispose();
+  }
   return {
     method: warmup ? 'bbb-warmup' : 'bbb',
     predictive: (x) => tf.tidy(() => tf.mean(sampledProbabilities(model, x, S, rng), 0) as Tensor2D),
@@ -58,6 +69,44 @@ export async function trainBayesByBackprop(request: MethodRequest, warmup: boole
     parameterCount: parameterCount(model),
     fits: [fit],
     extras: {},
+    ...(sensing ? { trajectories: sensing.trajectories() } : {}),
     dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * The homeostat's sensors without its controller: every `homeostasis.updateEvery` steps, each
+ * layer's KL per parameter and SNR, and every `fisherEvery` readings its Fisher trace, on the same
+ * probe batch, from a stream of their own (so sensing leaves the training bit for bit unchanged).
+ */
+function informationFlowLog(request: MethodRequest, model: Sequential) {
+  const h = request.config.homeostasis;
+  const probe = probeBatch(request.data.train, h.probeExamples);
+  const stream = request.random.sampling.fork('sensors');
+  let trajectories: Trajectories = {};
+  let readings = 0;
+  return {
+    afterStep: (step: number): Record<string, number> | undefined => {
+      if (step % h.updateEvery !== 0) return undefined;
+      const fisher = h.fisherEvery > 0 && readings % h.fisherEvery === 0;
+      const reading = readInformationFlow(model.layers, probe, stream, { step, fisher });
+      readings += 1;
+      const metrics: Record<string, number> = {};
+      for (const [quantity, values] of Object.entries({ kl: reading.kl, snr_db: reading.snrDb, fisher: reading.fisherPerParameter ?? {} })) {
+        for (const [layer, value] of Object.entries(values)) {
+          (trajectories[`${quantity}/${layer}`] ??= []).push([step, value]);
+          metrics[`${quantity}/${layer}`] = value;
+        }
+      }
+      return metrics;
+    },
+    getState: (): Record<string, unknown> => ({ sensors: stream.getState(), readings, trajectories }),
+    setState: (state: Record<string, unknown>) => {
+      stream.setState(state['sensors'] as RandomStreamState);
+      readings = state['readings'] as number;
+      trajectories = state['trajectories'] as Trajectories;
+    },
+    trajectories: () => trajectories,
+    dispose: () => probe.dispose(),
   };
 }

@@ -1,6 +1,5 @@
 import { exportBayesianNetwork, fisherTrustRegion, scalePosteriorStd, type Sequential } from '@cristal/bayesian';
-import { BatchIterator, type ImageSet } from '@cristal/datasets';
-import { adamStepper, DivergedError, fitClassifier, type StepOptimizer } from '@cristal/runner';
+import { adamStepper, fitClassifier, type StepOptimizer } from '@cristal/runner';
 import { tf, type RandomStream, type RandomStreamState, type Tensor, type Tensor2D, type Variable } from '@cristal/tensor';
 import { Homeostat } from '../control/homeostat';
 import type { HomeostatConfig, SetPointConfig } from '../control/homeostat-config';
@@ -8,9 +7,7 @@ import type { HomeostatState } from '../control/homeostat-state';
 import { parameterCount } from '../models/architecture';
 import { sampledProbabilities } from '../models/forward';
 import { namedVariables } from '../models/named-variables';
-import { fisherTracePerParameter } from '../sensors/fisher-trace-per-parameter';
-import { klPerParameterByLayer } from '../sensors/kl-per-parameter';
-import { preActivationSnrByLayer } from '../sensors/pre-activation-snr';
+import { probeBatch, readInformationFlow } from '../sensors/information-flow';
 import { layerWeightedElbo, variationalNetwork } from './bayes-by-backprop';
 import { fitSettings } from './fit-settings';
 import { meanFisherDiagonal } from './mean-fisher-diagonal';
@@ -28,13 +25,6 @@ export function homeostatFor(layers: string[], h: HomeostasisConfig): Homeostat 
     snr: { enabled: h.snrLoop, setPoint: setPoint(h.snrSetPointDb), antiWindup: h.antiWindup, ...h.snr },
   };
   return new Homeostat(config);
-}
-
-/** The first `count` training images as a fixed [count, 784] batch in [0, 1]. */
-function probeBatch(train: ImageSet, count: number): Tensor2D {
-  const n = Math.min(count, train.count);
-  for (const batch of new BatchIterator(train, { batchSize: n, shuffle: false }).batches()) return batch.x.clone() as Tensor2D;
-  throw new Error('probeBatch: the training set is empty.');
 }
 
 /**
@@ -156,24 +146,15 @@ export async function trainHomeostatic(request: MethodRequest): Promise<TrainedM
   const afterStep = (step: number): Record<string, number> | undefined => {
     if (!homeostat.isUpdateStep(step)) return undefined;
     const { temperatures } = actuators();
-    const kl = klPerParameterByLayer(model.layers);
-    let snr: ReturnType<typeof preActivationSnrByLayer>;
-    try {
-      snr = preActivationSnrByLayer(model.layers, probe, sensorStream, Object.fromEntries(names.map((n, i) => [n, temperatures[i]])));
-    } catch (error) {
-      // no noise power at all: every input of a layer died (ReLUs off after a blow-up), a collapse
-      throw new DivergedError(step, `snr_db (${(error as Error).message})`, Number.NaN);
-    }
-    const snrDb = Object.fromEntries(names.map((n) => [n, snr[n].snrDb]));
     const readFisher = h.fisherEvery > 0 && updates % h.fisherEvery === 0;
-    const fisherPerParameter = readFisher ? fisherTracePerParameter(model.layers, probe, { random: sensorStream }).perParameter : undefined;
+    const { kl, snrDb, fisherPerParameter } = readInformationFlow(model.layers, probe, sensorStream, {
+      step,
+      temperatures: Object.fromEntries(names.map((n, i) => [n, temperatures[i]])),
+      fisher: readFisher,
+    });
     if (h.trustRegion > 0) {
       if (fisherDiagonal) tf.dispose(Object.values(fisherDiagonal));
       fisherDiagonal = meanFisherDiagonal(model.layers, probe, sensorStream);
-    }
-    // a diverged network reads NaN: end the run as diverged, as a NaN loss would
-    for (const [quantity, readings] of Object.entries({ kl, snr_db: snrDb, fisher: fisherPerParameter ?? {} })) {
-      for (const [layer, value] of Object.entries(readings)) if (!Number.isFinite(value)) throw new DivergedError(step, `${quantity}/${layer}`, value);
     }
     const update = homeostat.update(step, { kl, snrDb, fisherPerParameter });
     updates += 1;

@@ -27,6 +27,12 @@ export interface MethodRequest {
   resumable: boolean;
   /** Measure gradient norms at every step (stability). */
   gradientNorm?: boolean;
+  /**
+   * Read the information-flow sensors (KL, SNR, Fisher trace per layer) every
+   * `homeostasis.updateEvery` steps and return their trajectories, without acting on them: the
+   * uncontrolled reference for the homeostat's (stability). Only the variational methods sense.
+   */
+  sense?: boolean;
 }
 
 /** A trained method: its predictive, its samples for uncertainty, and its ONNX export. */
