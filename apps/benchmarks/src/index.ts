@@ -9,3 +9,7 @@ export { leaderboardTable, type TerminalTableOptions } from './report/terminal-t
 export { leaderboardMarkdown } from './report/markdown-report';
 export { leaderboardHtml } from './report/html-report';
 export { rotationChart, reliabilityDiagram, reliabilityDiagrams, accuracyEnergyChart } from './report/svg-charts';
+// Runner experiments (`lab run benchmarks:leaderboard`).
+export { experiments } from './experiments';
+export { HEADLINE_MODELS, selectHeadlineModels, type HeadlineModel } from './leaderboard/headline-models';
+export { trainHeadlineModels, type TrainedHeadlineModel, type TrainOptions } from './leaderboard/train-headline-models';

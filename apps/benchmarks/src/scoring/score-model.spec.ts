@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadMnist } from '@cristal/datasets';
-import { exportDenseMlp, GraphBuilder } from '@cristal/onnx';
-import { tf } from '@cristal/tensor';
+import { GraphBuilder } from '@cristal/onnx';
+import { classMeanModel, classMeanWeights } from '../leaderboard/leaderboard.test-helpers';
 import { benchmarkData } from './benchmark-data';
 import { scoreModel, SignatureMismatchError } from './score-model';
 
@@ -13,28 +12,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'score-model-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const data = benchmarkData({ limit: 400, rotations: [0, 90] });
 const speed = { latencyRuns: 5, throughputBatch: 64, throughputRuns: 2, warmup: 1 };
-
-/**
- * The nearest-class-mean classifier of 2,000 training images as a softmax regression:
- * z_c = x . mu_c - |mu_c|^2 / 2 (about 80% right).
- */
-function classMeanWeights(): { w: Float32Array; b: Float32Array } {
-  const train = loadMnist().train;
-  const w = new Float32Array(784 * 10);
-  const n = new Float64Array(10);
-  for (let i = 0; i < 2000; i++) {
-    const y = train.labels[i];
-    n[y]++;
-    for (let p = 0; p < 784; p++) w[p * 10 + y] += train.images[i * 784 + p] / 255;
-  }
-  const b = new Float32Array(10);
-  for (let p = 0; p < 784; p++)
-    for (let c = 0; c < 10; c++) {
-      w[p * 10 + c] /= n[c];
-      b[c] -= (w[p * 10 + c] * w[p * 10 + c]) / 2;
-    }
-  return { w, b };
-}
 
 /** The same model's probabilities in float64, by hand. */
 function probabilities(w: Float32Array, b: Float32Array, pixels: Float32Array, count: number): Float64Array {
@@ -56,10 +33,7 @@ function probabilities(w: Float32Array, b: Float32Array, pixels: Float32Array, c
 describe('scoreModel', () => {
   const { w, b } = classMeanWeights();
   const file = path.join(dir, 'mean.onnx');
-  fs.writeFileSync(
-    file,
-    exportDenseMlp([{ weight: tf.tensor2d(w, [784, 10]), bias: tf.tensor1d(b), activation: 'none' }], { metadata: { project: 'test', experiment: 'mean', runId: 'r1', gitCommit: 'x', configHash: 'y', modelFamily: 'dense-mlp', testMetrics: {} } }),
-  );
+  fs.writeFileSync(file, classMeanModel());
 
   it('scores a file through onnxruntime exactly as its weights predict, with its cost', async () => {
     const score = await scoreModel({ id: 'mean', label: 'class means', project: 'test', source: 'r1', file, onnxFile: 'mean.onnx' }, data, { speed });
