@@ -24,20 +24,26 @@ export interface RotationScore {
   ece: number;
 }
 
-/** What one inference costs per sample, and how that was obtained. */
+/**
+ * What one inference costs per sample, and how that was obtained. When the file gives no way to
+ * count its operations (an operator the static shape pass does not know, a spiking model without
+ * its cost metadata), the counts are null and `unavailable` says why: the model is still scored.
+ */
 export interface ModelCost {
   /** Trainable numbers in the file: the element count of its float initializers. */
   parameters: number;
   /** Dense multiply-accumulates per sample (for a spiking model: the non-event-driven part only). */
-  macsPerSample: number;
+  macsPerSample: number | null;
   /** Synaptic operations (accumulates triggered by spikes) per sample; null for a non-spiking model. */
   sopsPerSample: number | null;
   /** macs x E_MAC + sops x E_AC, in nanojoules, under `energyModel`. */
-  energyNanojoulesPerSample: number;
+  energyNanojoulesPerSample: number | null;
   /** e.g. 'fp32-45nm (4.6 pJ/MAC, 0.9 pJ/AC)'. */
   energyModel: string;
   /** Where macsPerSample came from: the exporter's metadata, or counted on the graph. */
-  macsSource: 'metadata' | 'graph';
+  macsSource: 'metadata' | 'graph' | null;
+  /** Why the operation counts are missing, when they are. */
+  unavailable?: string;
 }
 
 /** onnxruntime-node timings of the file on this machine (medians of repeated runs). */

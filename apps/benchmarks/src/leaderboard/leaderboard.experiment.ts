@@ -149,7 +149,7 @@ export const leaderboard = defineExperiment({
       summary[`${s.id}/accuracy`] = s.test.accuracy;
       summary[`${s.id}/ece`] = s.test.ece;
       summary[`${s.id}/ood_auroc`] = s.oodAuroc;
-      summary[`${s.id}/energy_nj`] = s.cost.energyNanojoulesPerSample;
+      if (s.cost.energyNanojoulesPerSample !== null) summary[`${s.id}/energy_nj`] = s.cost.energyNanojoulesPerSample;
     }
     return summary;
   },

@@ -32,10 +32,10 @@ export type MarkerShape = 'circle' | 'triangle';
 export function accuracyEnergyChart(models: readonly ModelScore[]): string {
   const plotted = models
     .map((model, index) => ({ model, index }))
-    .filter(({ model }) => model.cost.energyNanojoulesPerSample > 0 && Number.isFinite(model.cost.energyNanojoulesPerSample) && Number.isFinite(model.test.accuracy));
+    .filter(({ model }) => model.cost.energyNanojoulesPerSample !== null && model.cost.energyNanojoulesPerSample > 0 && Number.isFinite((model.cost.energyNanojoulesPerSample as number)) && Number.isFinite(model.test.accuracy));
   if (plotted.length === 0) return emptyChart(TITLE, 'No model has both a test accuracy and a positive energy estimate.', WIDTH);
 
-  const energies = plotted.map(({ model }) => model.cost.energyNanojoulesPerSample);
+  const energies = plotted.map(({ model }) => (model.cost.energyNanojoulesPerSample as number));
   const xTicks = logTicks(Math.min(...energies), Math.max(...energies));
   const x = logScale([xTicks[0], xTicks[xTicks.length - 1]], [AREA.left, AREA.left + AREA.width]);
   const minorTicks = xTicks.slice(0, -1).flatMap((decade) => [2, 3, 4, 5, 6, 7, 8, 9].map((k) => decade * k));
@@ -69,13 +69,13 @@ function energyTickLabel(nanojoules: number): string {
 }
 
 function points(plotted: ReadonlyArray<{ model: ModelScore; index: number }>, x: (v: number) => number, y: (v: number) => number): string[] {
-  const positions = plotted.map(({ model }) => ({ x: x(model.cost.energyNanojoulesPerSample), y: y(model.test.accuracy), text: clip(model.label, LABEL_CHARS) }));
+  const positions = plotted.map(({ model }) => ({ x: x((model.cost.energyNanojoulesPerSample as number)), y: y(model.test.accuracy), text: clip(model.label, LABEL_CHARS) }));
   const bounds = { left: AREA.left, top: AREA.top - 16, right: AREA.left + AREA.width, bottom: AREA.top + AREA.height };
   const labels = placeLabels(positions, bounds, LABEL_FONT_SIZE);
   return plotted.map(({ model, index }, i) => {
     const { x: cx, y: cy, text } = positions[i];
-    const data = { 'data-model': model.id, 'data-energy-nj': String(model.cost.energyNanojoulesPerSample), 'data-accuracy': String(model.test.accuracy) };
-    const description = `${model.label}: ${formatPercent(model.test.accuracy)}, ${formatEnergy(model.cost.energyNanojoulesPerSample)}`;
+    const data = { 'data-model': model.id, 'data-energy-nj': String((model.cost.energyNanojoulesPerSample as number)), 'data-accuracy': String(model.test.accuracy) };
+    const description = `${model.label}: ${formatPercent(model.test.accuracy)}, ${formatEnergy((model.cost.energyNanojoulesPerSample as number))}`;
     return element('g', { 'data-point': model.id }, [
       marker(shapeOf(model), cx, cy, seriesColour(index), { ...data, 'data-shape': shapeOf(model) }, tooltip(description)),
       textElement(text, { x: labels[i].x, y: labels[i].y, 'text-anchor': labels[i].anchor, 'font-size': LABEL_FONT_SIZE, fill: TEXT_COLOUR }),

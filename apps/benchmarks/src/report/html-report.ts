@@ -79,7 +79,7 @@ export function leaderboardHtml(board: Leaderboard): string {
     ranked.length === 0
       ? '<p>No models were scored.</p>'
       : `<ul class="models">${ranked
-          .map(({ model }) => `<li><strong>${escapeHtml(model.label)}</strong> (${code(model.id)}, project ${escapeHtml(model.project)}): source ${code(model.source)}, ONNX file ${code(model.onnxFile)}</li>`)
+          .map(({ model }) => `<li><strong>${escapeHtml(model.label)}</strong> (${code(model.id)}, project ${escapeHtml(model.project)}): source ${code(model.source)}, ONNX file ${code(model.onnxFile)}${model.cost.unavailable ? `; operation counts not available: ${escapeHtml(model.cost.unavailable)}` : ''}</li>`)
           .join('')}</ul>`,
     '</main>',
     '</body>',

@@ -79,6 +79,15 @@ describe('leaderboardTableData', () => {
     expect(rows.map((row) => row[sops])).toEqual(['–', '–', '1.23M']);
   });
 
+  it('shows the missing mark for the operation counts of a model that could not be counted, and still its parameters', () => {
+    const uncounted = fakeModel('u', 0.99);
+    uncounted.cost = { ...uncounted.cost, macsPerSample: null, sopsPerSample: null, energyNanojoulesPerSample: null, macsSource: null, unavailable: 'node x (op LSTM) is not supported' };
+    const { columns, rows } = leaderboardTableData(fakeLeaderboard({ models: [uncounted] }));
+    const cell = (key: string) => rows[0][columns.findIndex((c) => c.key === key)];
+    expect([cell('macs'), cell('sops'), cell('energy')]).toEqual(['–', '–', '–']);
+    expect(cell('parameters')).not.toBe('–');
+  });
+
   it('shows the missing mark for a rotation a model was not scored at', () => {
     const partial = fakeSpikingModel('p', 0.99, { rotation: [{ degrees: 0, accuracy: 0.99, ece: 0.01 }] });
     const { columns, rows } = leaderboardTableData(fakeLeaderboard({ models: [partial] }));

@@ -78,11 +78,11 @@ export function leaderboardColumns(board: Leaderboard): LeaderboardColumn[] {
     ),
     number('ood-auroc', 'OOD AUROC', 'Out-of-distribution detection AUROC by maximum probability', (m) => formatAuroc(m.oodAuroc)),
     number('parameters', 'params', 'Trainable parameters', (m) => formatCompactCount(m.cost.parameters)),
-    number('macs', 'MACs/sample', 'Dense multiply-accumulates per sample', (m) => formatCompactCount(m.cost.macsPerSample)),
+    number('macs', 'MACs/sample', 'Dense multiply-accumulates per sample', (m) => (m.cost.macsPerSample === null ? MISSING : formatCompactCount(m.cost.macsPerSample))),
     number('sops', 'SOPs/sample', 'Synaptic operations per sample (spiking models only)', (m) =>
       m.cost.sopsPerSample === null ? MISSING : formatCompactCount(m.cost.sopsPerSample),
     ),
-    number('energy', 'energy/sample', 'Estimated energy per sample', (m) => formatEnergy(m.cost.energyNanojoulesPerSample)),
+    number('energy', 'energy/sample', 'Estimated energy per sample', (m) => (m.cost.energyNanojoulesPerSample === null ? MISSING : formatEnergy(m.cost.energyNanojoulesPerSample))),
     number('latency', 'latency b=1', 'Median latency at batch 1', (m) => formatLatency(m.speed.latencyMs)),
     number(
       'throughput',

@@ -28,7 +28,7 @@ export function leaderboardMarkdown(board: Leaderboard): string {
   const ranking = 'Ranked by test accuracy; equal accuracies by lower NLL.';
   const models = rankModels(board.models).map(
     ({ rank, model }) =>
-      `- **${escapeMarkdownText(model.label)}** (rank ${rank}, ${markdownCode(model.id)}, project ${escapeMarkdownText(model.project)}): source ${markdownCode(model.source)}, ONNX file ${markdownCode(model.onnxFile)}`,
+      `- **${escapeMarkdownText(model.label)}** (rank ${rank}, ${markdownCode(model.id)}, project ${escapeMarkdownText(model.project)}): source ${markdownCode(model.source)}, ONNX file ${markdownCode(model.onnxFile)}${model.cost.unavailable ? `; operation counts not available: ${escapeMarkdownText(model.cost.unavailable)}` : ''}`,
   );
   return [
     `# ${escapeMarkdownText(REPORT_TITLE)}`,

@@ -59,6 +59,23 @@ describe('scoreModel', () => {
     expect(score).not.toHaveProperty('file');
   });
 
+  it('still scores a model whose operations cannot be counted, saying why (a spiking output without its cost metadata)', async () => {
+    const g = new GraphBuilder({ name: 'spiky' });
+    const x = g.input('pixels', 'float32', ['batch', 784]);
+    const wv = g.initializer('w', w, [784, 10]);
+    const bv = g.initializer('b', b, [10]);
+    g.output(g.scope('output', () => g.softmax(g.gemm(x, wv, bv), -1)), 'probabilities');
+    const half = g.initializer('half', new Float32Array([0.5]), []);
+    g.output(g.scope('spikes', () => g.reduceSum(g.cast(g.greater(x, half), 'float32'), [1], true)), 'spike_counts');
+    const spiky = path.join(dir, 'spiky.onnx');
+    fs.writeFileSync(spiky, g.toBytes());
+    const score = await scoreModel({ id: 'spiky', label: 'spiky', project: 'external', source: spiky, file: spiky, onnxFile: 'spiky.onnx' }, data, { speed });
+    expect(score.spiking).toBe(true);
+    expect(score.test.accuracy).toBeGreaterThan(0.7);
+    expect(score.cost).toMatchObject({ parameters: 7851, macsPerSample: null, sopsPerSample: null, energyNanojoulesPerSample: null, macsSource: null });
+    expect(score.cost.unavailable).toMatch(/lacks 'spike_fanout'.*and 'macs_per_sample'/);
+  });
+
   it('refuses a file without the shared signature, naming what differs and what is expected', async () => {
     const g = new GraphBuilder({ name: 'wrong' });
     const x = g.input('image', 'float32', ['batch', 28, 28]);

@@ -1,8 +1,8 @@
 import { ENERGY_PRESETS, type EnergyPreset } from '@cristal/metrics';
 import { CLASSIFIER_SIGNATURE, checkModelSignature, OnnxClassifier, readModelFile, readModelMetadata } from '@cristal/onnx';
-import type { ModelScore } from '../leaderboard/leaderboard-types';
+import type { ModelCost, ModelScore } from '../leaderboard/leaderboard-types';
 import type { BenchmarkData } from './benchmark-data';
-import { modelCost, SPIKE_COUNTS_OUTPUT, type EnergyConstants } from './cost';
+import { countParameters, energyModelLabel, modelCost, SPIKE_COUNTS_OUTPUT, type EnergyConstants } from './cost';
 import { inferenceSpeed, type SpeedOptions } from './inference-speed';
 import { maxProbabilityAuroc, predictiveScores, rotationScore } from './predictive-scores';
 
@@ -65,11 +65,15 @@ export async function scoreModel(entry: ModelEntry, data: BenchmarkData, options
     }
     const ood = await classifier.predict(data.ood.pixels, data.ood.count);
     const counts = testOut.extras[SPIKE_COUNTS_OUTPUT];
-    const cost = modelCost({
-      model,
-      ...(spiking && counts ? { spikeCounts: { values: Float32Array.from(counts.data as ArrayLike<number>), samples: data.test.count } } : {}),
-      energy: energyConstants(options.energy ?? 'fp32-45nm'),
-    });
+    const energy = energyConstants(options.energy ?? 'fp32-45nm');
+    let cost: ModelCost;
+    try {
+      cost = modelCost({ model, ...(spiking && counts ? { spikeCounts: { values: Float32Array.from(counts.data as ArrayLike<number>), samples: data.test.count } } : {}), energy });
+    } catch (error) {
+      // a file we cannot count (an unknown operator, missing spike metadata) is still scored
+      const unavailable = (error as Error).message.replace(/^modelCost: /, '');
+      cost = { parameters: countParameters(model), macsPerSample: null, sopsPerSample: null, energyNanojoulesPerSample: null, energyModel: energyModelLabel(energy), macsSource: null, unavailable };
+    }
     const speed = await inferenceSpeed(classifier, data.test.pixels, options.speed);
     const { file: _file, ...row } = entry;
     return {
