@@ -55,6 +55,14 @@ export interface InferenceSpeed {
   throughputBatch: number;
 }
 
+/** How a row that averages several seeds spreads: sample standard deviations over the seeds. */
+export interface SeedSpread {
+  count: number;
+  /** The run (or file) of each seed, in seed order. */
+  sources: string[];
+  std: { accuracy: number; nll: number; ece: number; brier: number; oodAuroc: number };
+}
+
 /** One model's row on the leaderboard. */
 export interface ModelScore {
   /** Unique key, e.g. 'fc-snn' (file names, chart series). */
@@ -78,6 +86,8 @@ export interface ModelScore {
   oodAuroc: number;
   cost: ModelCost;
   speed: InferenceSpeed;
+  /** Present when the row is the mean over several seeds (the full profile). */
+  seeds?: SeedSpread;
 }
 
 /** A whole leaderboard: the rows and everything needed to reproduce and interpret them. */
@@ -95,4 +105,6 @@ export interface Leaderboard {
   /** The identical data every model saw. */
   data: { test: string; testImages: number; ood: string; oodImages: number; rotations: number[] };
   models: ModelScore[];
+  /** With several seeds per model: every seed's own row, of which `models` holds the means. */
+  seedScores?: ModelScore[];
 }

@@ -10,6 +10,7 @@ import { leaderboardMarkdown } from '../report/markdown-report';
 import { leaderboardTable } from '../report/terminal-table';
 import { benchmarkData, LEADERBOARD_ROTATIONS } from '../scoring/benchmark-data';
 import { scoreModel, type ModelEntry } from '../scoring/score-model';
+import { aggregateSeedScores } from './aggregate-seeds';
 import { selectHeadlineModels } from './headline-models';
 import type { Leaderboard, ModelScore } from './leaderboard-types';
 import { trainHeadlineModels } from './train-headline-models';
@@ -19,7 +20,7 @@ const ENERGY_NAMES = Object.keys(ENERGY_PRESETS) as [EnergyPreset, ...EnergyPres
 const schema = z.object({
   models: z.array(z.string().min(1)).default([]).describe('ONNX files to score instead of training the headline models (any classifier with the shared signature, e.g. exported from PyTorch).'),
   only: z.array(z.string().min(1)).default([]).describe('Train and score only these headline models (ids: mlp, bbb, homeostatic, fc-snn, spiking-hopfield, pc, bayesian-pc); empty: all.'),
-  seeds: z.number().int().min(1).max(10).default(1).describe('Seeds per headline model (run seed, run seed + 1, ...); each trained model is a row.'),
+  seeds: z.number().int().min(1).max(10).default(1).describe('Seeds per headline model (run seed, run seed + 1, ...); with more than one, each row is the mean over seeds with their spread, and every seed is kept in seedScores.'),
   rotations: z.array(z.number().min(0).max(360)).min(1).default([...LEADERBOARD_ROTATIONS]).describe('Rotations of the MNIST test set, degrees; must start at 0.'),
   limit: z.number().int().min(0).max(10_000).default(0).describe('Score on the first N test and OOD images (0: all 10,000; only for smoke tests).'),
   energy: z.enum(ENERGY_NAMES).default('fp32-45nm').describe('Energy per operation (MAC, accumulate) for the energy estimate.'),
@@ -68,7 +69,10 @@ function externalEntries(files: readonly string[]): Omit<ModelEntry, 'onnxFile'>
   });
 }
 
-async function entriesToScore(ctx: RunContext<LeaderboardConfig>): Promise<Omit<ModelEntry, 'onnxFile'>[]> {
+/** A file to score; with several seeds, `model` groups the seeds of one headline model. */
+type ScoringEntry = Omit<ModelEntry, 'onnxFile'> & { model?: { id: string; label: string } };
+
+async function entriesToScore(ctx: RunContext<LeaderboardConfig>): Promise<ScoringEntry[]> {
   const config = ctx.config;
   if (config.models.length > 0) return externalEntries(config.models);
   const models = selectHeadlineModels(config.only);
@@ -93,10 +97,23 @@ async function entriesToScore(ctx: RunContext<LeaderboardConfig>): Promise<Omit<
       project: t.model.experiment.split(':')[0],
       source: t.run.id,
       file: t.file,
+      model: { id: t.model.id, label: t.model.label },
     }));
   } finally {
     store.close();
   }
+}
+
+/** One row per headline model: the mean over its seeds' rows. */
+function meansOverSeeds(entries: readonly ScoringEntry[], scores: readonly ModelScore[]): ModelScore[] {
+  const groups = new Map<string, { label: string; scores: ModelScore[] }>();
+  entries.forEach((entry, i) => {
+    const key = entry.model?.id ?? entry.id;
+    const group = groups.get(key) ?? { label: entry.model?.label ?? entry.label, scores: [] };
+    group.scores.push(scores[i]);
+    groups.set(key, group);
+  });
+  return [...groups].map(([id, g]) => aggregateSeedScores(id, g.label, g.scores));
 }
 
 /**
@@ -121,8 +138,9 @@ export const leaderboard = defineExperiment({
       fs.mkdirSync(path.dirname(ctx.artifacts.path(onnxFile)), { recursive: true });
       ctx.artifacts.write(onnxFile, fs.readFileSync(entry.file));
       ctx.log.info(`scoring ${i + 1}/${entries.length}: ${entry.id}`);
+      const { model: _group, ...fileEntry } = entry;
       scores.push(
-        await scoreModel({ ...entry, onnxFile }, data, {
+        await scoreModel({ ...fileEntry, onnxFile }, data, {
           energy: config.energy,
           ...(config.threads > 0 ? { threads: config.threads } : {}),
           speed: { latencyRuns: config.latencyRuns, throughputBatch: Math.min(config.throughputBatch, data.test.count), throughputRuns: config.throughputRuns },
@@ -138,14 +156,14 @@ export const leaderboard = defineExperiment({
       machine: machine(),
       versions: versions(),
       data: { test: data.test.name, testImages: data.test.count, ood: data.ood.name, oodImages: data.ood.count, rotations: [...data.rotations] },
-      models: scores,
+      ...(config.seeds > 1 && config.models.length === 0 ? { models: meansOverSeeds(entries, scores), seedScores: scores } : { models: scores }),
     };
     ctx.artifacts.write('leaderboard.json', `${JSON.stringify(board, null, 1)}\n`);
     ctx.artifacts.write('leaderboard.md', leaderboardMarkdown(board));
     ctx.artifacts.write('leaderboard.html', leaderboardHtml(board));
     ctx.log.info(`\n${leaderboardTable(board, { maxWidth: Math.max(100, process.stderr.columns ?? 160) })}\nreport: ${ctx.artifacts.path('leaderboard.html')}`);
     const summary: Record<string, number> = {};
-    for (const s of scores) {
+    for (const s of board.models) {
       summary[`${s.id}/accuracy`] = s.test.accuracy;
       summary[`${s.id}/ece`] = s.test.ece;
       summary[`${s.id}/ood_auroc`] = s.oodAuroc;

@@ -79,6 +79,18 @@ describe('leaderboardTableData', () => {
     expect(rows.map((row) => row[sops])).toEqual(['–', '–', '1.23M']);
   });
 
+  it('states the seeds and the spread over them when a row averages seeds, and nothing of the kind otherwise', () => {
+    const averaged = fakeModel('a', 0.98);
+    averaged.seeds = { count: 5, sources: ['r1', 'r2', 'r3', 'r4', 'r5'], std: { accuracy: 0.0005, nll: 0.001, ece: 0.0002, brier: 0.0001, oodAuroc: 0.01 } };
+    const seeded = leaderboardTableData(fakeLeaderboard({ models: [averaged, fakeModel('b', 0.97)] }));
+    const cell = (row: number, key: string) => seeded.rows[row][seeded.columns.findIndex((c) => c.key === key)];
+    expect(cell(0, 'seeds')).toBe('5');
+    expect(cell(1, 'seeds')).toBe('1');
+    expect(cell(0, 'test-accuracy')).toBe('98.00% ± 0.05%');
+    expect(cell(1, 'test-accuracy')).toBe('97.00%');
+    expect(leaderboardColumns(fakeLeaderboard()).some((c) => c.key === 'seeds')).toBe(false);
+  });
+
   it('shows the missing mark for the operation counts of a model that could not be counted, and still its parameters', () => {
     const uncounted = fakeModel('u', 0.99);
     uncounted.cost = { ...uncounted.cost, macsPerSample: null, sopsPerSample: null, energyNanojoulesPerSample: null, macsSource: null, unavailable: 'node x (op LSTM) is not supported' };

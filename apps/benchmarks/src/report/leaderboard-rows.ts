@@ -57,26 +57,34 @@ export function rankModels(models: readonly ModelScore[]): RankedModel[] {
   return ranked;
 }
 
+/** `mean ± std` when the row averages seeds, else the value alone, both in the column's format. */
+function spread(format: (value: number) => string, value: number, std: number | undefined): string {
+  return std === undefined ? format(value) : `${format(value)} ± ${format(std)}`;
+}
+
 /** The table's columns for `board`: one accuracy column per rotation other than 0°, in the data's order. */
 export function leaderboardColumns(board: Leaderboard): LeaderboardColumn[] {
   const rotations = board.data.rotations.filter((degrees) => degrees !== 0);
   const batches = new Set(board.models.map((m) => m.speed.throughputBatch));
   // one batch size for all models goes in the header; mixed batch sizes must be stated per cell
   const sharedBatch = batches.size === 1 ? [...batches][0] : undefined;
+  // rows averaged over seeds say how many and how much they spread
+  const seeded = board.models.some((m) => m.seeds !== undefined);
   return [
     text('rank', '#', 'Rank by test accuracy (ties: lower NLL first)', (r) => String(r.rank), true, 'right'),
     text('model', 'model', 'Model', (r) => r.model.label, true),
     text('project', 'project', 'Project that trained it', (r) => r.model.project),
-    number('test-accuracy', 'test acc', 'Accuracy on the MNIST test set', (m) => formatPercent(m.test.accuracy)),
-    number('nll', 'NLL', 'Negative log-likelihood, nats per image (lower is better)', (m) => formatNll(m.test.nll)),
-    number('ece', 'ECE', 'Expected calibration error, 15 bins (lower is better)', (m) => formatEce(m.test.ece)),
-    number('brier', 'Brier', 'Brier score (lower is better)', (m) => formatBrier(m.test.brier)),
+    ...(seeded ? [number('seeds', 'seeds', 'Seeds averaged (mean ± sample std over seeds)', (m) => String(m.seeds?.count ?? 1))] : []),
+    number('test-accuracy', 'test acc', 'Accuracy on the MNIST test set', (m) => spread(formatPercent, m.test.accuracy, m.seeds?.std.accuracy)),
+    number('nll', 'NLL', 'Negative log-likelihood, nats per image (lower is better)', (m) => spread(formatNll, m.test.nll, m.seeds?.std.nll)),
+    number('ece', 'ECE', 'Expected calibration error, 15 bins (lower is better)', (m) => spread(formatEce, m.test.ece, m.seeds?.std.ece)),
+    number('brier', 'Brier', 'Brier score (lower is better)', (m) => spread(formatBrier, m.test.brier, m.seeds?.std.brier)),
     ...rotations.map((degrees) =>
       number(`acc-${degrees}`, `acc ${formatDegrees(degrees)}`, `Accuracy on the test set rotated by ${formatDegrees(degrees)}`, (m) =>
         formatPercent(m.rotation.find((r) => r.degrees === degrees)?.accuracy ?? Number.NaN),
       ),
     ),
-    number('ood-auroc', 'OOD AUROC', 'Out-of-distribution detection AUROC by maximum probability', (m) => formatAuroc(m.oodAuroc)),
+    number('ood-auroc', 'OOD AUROC', 'Out-of-distribution detection AUROC by maximum probability', (m) => spread(formatAuroc, m.oodAuroc, m.seeds?.std.oodAuroc)),
     number('parameters', 'params', 'Trainable parameters', (m) => formatCompactCount(m.cost.parameters)),
     number('macs', 'MACs/sample', 'Dense multiply-accumulates per sample', (m) => (m.cost.macsPerSample === null ? MISSING : formatCompactCount(m.cost.macsPerSample))),
     number('sops', 'SOPs/sample', 'Synaptic operations per sample (spiking models only)', (m) =>
