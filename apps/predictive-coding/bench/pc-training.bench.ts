@@ -9,11 +9,11 @@
 //           matrices, single-TensorFlow-op kernels (BatchMatMulV2, TanhGrad, AddN) in the loop
 //   naive   a line-by-line tf.* transcription of torch_pc.py's step (for scale: what the
 //           optimisations buy)
-//   torch   torch_pc.py itself, spawned (REFERENCE_PYTHON, else ~/.cache/reference-venv/bin/python)
+//   torch   torch_pc.py itself, spawned (REFERENCE_PYTHON, else ~/.cache/reference-venv/bin/python;
+//           the script from REFERENCE_DIR, else ../shared/reference beside the repository)
 // Prints one JSON document. Medians over rounds; the headline ratio is median(ours) / median(torch).
 //   node --conditions=@cristal/source -r ../../tools/ts/register.cjs bench/pc-training.bench.ts [batch=128] [steps=20] [rounds=5]
 // (from apps/predictive-coding)
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -86,19 +86,23 @@ const measureOurs = () => timeSteps(() => trainer.step(x, y), () => trainer.para
 const measureTfOps = () => timeSteps(() => tfOpsTrainer.step(x, y), () => tfOpsTrainer.params.weights[0].dataSync());
 const measureNaive = () => timeSteps(() => naiveStep(naiveParams), () => naiveParams.W[0].dataSync());
 
-function referencePython(): string | null {
-  if (process.env.REFERENCE_PYTHON) return process.env.REFERENCE_PYTHON;
-  const venv = path.join(os.homedir(), '.cache', 'reference-venv', 'bin', 'python');
-  return fs.existsSync(venv) ? venv : null;
-}
-const script = path.resolve(__dirname, '../../../../shared/reference/torch_pc.py');
+// tools/bench/reference.cjs finds the script (REFERENCE_DIR) and the Python (REFERENCE_PYTHON), or says
+// why not. Loaded by path, not imported: tools/ depends on every project, so an import would put a
+// cycle in the Nx project graph (and the module-boundary rule forbids it); bench scripts only ever run
+// from the source tree, like tools/ts/register.cjs that runs them.
+type Reference = { python: string; script: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findReference, referenceFailure } = require(path.join(__dirname, '../../../tools/bench/reference.cjs')) as {
+  findReference(scriptName: string): Reference | { skipped: string };
+  referenceFailure(reference: Reference, result: { stderr: string | null; error?: Error; status: number | null }): string;
+};
+const referenceLookup = findReference('torch_pc.py');
 let referenceOutput: string | null = null;
 function measureTorch(): number | { skipped: string } {
-  const python = referencePython();
-  if (!python || !fs.existsSync(script)) return { skipped: `no reference (${python ? `${script} not found` : 'set REFERENCE_PYTHON or run ../shared/reference/setup.sh'})` };
-  const r = spawnSync(python, [script, String(B), String(steps)], { encoding: 'utf8' });
+  if ('skipped' in referenceLookup) return { skipped: referenceLookup.skipped };
+  const r = spawnSync(referenceLookup.python, [referenceLookup.script, String(B), String(steps)], { encoding: 'utf8' });
   const m = /samples\/s ([\d.]+)/.exec(r.stdout ?? '');
-  if (!m) return { skipped: `reference failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop()}` };
+  if (!m) return { skipped: referenceFailure(referenceLookup, r) };
   referenceOutput = r.stdout.trim();
   return Number(m[1]);
 }
@@ -151,7 +155,7 @@ console.log(
       torch:
         torchMedian === null
           ? { skipped: torchSkipped }
-          : { samplesPerSecond: round1(torchMedian), best: round1(Math.max(...torchRates)), version: /torch (\S+)/.exec(referenceOutput ?? '')?.[1] ?? null, output: referenceOutput, script },
+          : { samplesPerSecond: round1(torchMedian), best: round1(Math.max(...torchRates)), version: /torch (\S+)/.exec(referenceOutput ?? '')?.[1] ?? null, output: referenceOutput, script: 'script' in referenceLookup ? referenceLookup.script : null },
       oursOverTorch: torchMedian === null ? null : Number((oursMedian / torchMedian).toFixed(3)),
       // PyTorch's OpenMP threads collapse when another process takes a core, so on a shared machine
       // best-vs-best is the comparison closest to an idle machine

@@ -3,9 +3,8 @@
 // queries, the workload of ../shared/reference/torch_hopfield.py. Dense TF.js (both matMul
 // orientations, the faster is kept) against PyTorch side by side in one invocation, in alternating
 // rounds; then the spiking retrievals of src/spiking on the same memory. Prints JSON.
-//   npx nx run spiking-hopfield:bench                     (REFERENCE_PYTHON=... picks the PyTorch interpreter)
+//   npx nx run spiking-hopfield:bench                     (REFERENCE_PYTHON=... picks the PyTorch interpreter, REFERENCE_DIR=... the directory of torch_hopfield.py)
 //   npx nx run spiking-hopfield:bench -- <reps> <rounds>  (defaults 10 and 4)
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -55,19 +54,23 @@ const orientations = {
   'matMul transposeB': () => tf.tidy(() => tf.matMul(tf.softmax(tf.matMul(tf.mul(queries, BETA) as Tensor2D, memory.patterns, false, true)), memory.patterns)),
 };
 
-function referencePython(): string | null {
-  if (process.env.REFERENCE_PYTHON) return process.env.REFERENCE_PYTHON;
-  const venv = path.join(os.homedir(), '.cache', 'reference-venv', 'bin', 'python');
-  return fs.existsSync(venv) ? venv : null;
-}
+// tools/bench/reference.cjs finds the script (REFERENCE_DIR) and the Python (REFERENCE_PYTHON), or says
+// why not. Loaded by path, not imported: tools/ depends on every project, so an import would put a
+// cycle in the Nx project graph (and the module-boundary rule forbids it); bench scripts only ever run
+// from the source tree, like tools/ts/register.cjs that runs them.
+type Reference = { python: string; script: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findReference, referenceFailure } = require(path.join(__dirname, '../../../tools/bench/reference.cjs')) as {
+  findReference(scriptName: string): Reference | { skipped: string };
+  referenceFailure(reference: Reference, result: { stderr: string | null; error?: Error; status: number | null }): string;
+};
+const referenceLookup = findReference('torch_hopfield.py');
 
 function measureReference(): { queriesPerSecond: number; output: string } | { skipped: string } {
-  const python = referencePython();
-  const script = path.resolve(__dirname, '../../../../shared/reference/torch_hopfield.py');
-  if (!python || !fs.existsSync(script)) return { skipped: `no reference (${python ? `${script} not found` : 'set REFERENCE_PYTHON or run ../shared/reference/setup.sh'})` };
-  const r = spawnSync(python, [script, String(reps)], { encoding: 'utf8' });
+  if ('skipped' in referenceLookup) return { skipped: referenceLookup.skipped };
+  const r = spawnSync(referenceLookup.python, [referenceLookup.script, String(reps)], { encoding: 'utf8' });
   const m = /queries\/s ([\d.]+)/.exec(r.stdout ?? '');
-  if (!m) return { skipped: `reference failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop()}` };
+  if (!m) return { skipped: referenceFailure(referenceLookup, r) };
   return { queriesPerSecond: Number(m[1]), output: r.stdout.trim() };
 }
 
@@ -146,7 +149,7 @@ console.log(
         kept: fastest[0],
         perRound: roundResults.map((r) => ({ ours: r.ours, reference: 'queriesPerSecond' in r.reference ? r.reference.queriesPerSecond : null })),
       },
-      reference: referenceMedian === null ? firstReference : { script: '../shared/reference/torch_hopfield.py', queriesPerSecond: referenceMedian, output: 'output' in firstReference ? firstReference.output : null },
+      reference: referenceMedian === null ? firstReference : { script: 'script' in referenceLookup ? referenceLookup.script : null, queriesPerSecond: referenceMedian, output: 'output' in firstReference ? firstReference.output : null },
       oursOverReference: {
         medianOfPairedRounds: pairedRatios.length ? median(pairedRatios) : null,
         ratioOfMedians: referenceMedian === null ? null : fastest[1] / referenceMedian,

@@ -3,9 +3,8 @@
 // closed-form KL to N(0, 1) scaled by 1/60000, cross-entropy, Adam lr 1e-3, random inputs and labels.
 // Ours (fused mean-field kernel) and the same model with the KL and softplus composed of TF.js ops,
 // against PyTorch run in the same invocation. Prints JSON.
-//   npx nx run bayesian:bench              (REFERENCE_PYTHON=... to choose the PyTorch interpreter)
+//   npx nx run bayesian:bench              (REFERENCE_PYTHON=... to choose the PyTorch interpreter, REFERENCE_DIR=... the directory of torch_bnn.py)
 //   ... bench/bnn-training.bench.ts 32,128,512 30     (batch sizes, measured steps)
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -109,19 +108,23 @@ function noiseCost(B: number) {
   return { medianMsPerStep: median(times) };
 }
 
-function referencePython(): string | null {
-  if (process.env.REFERENCE_PYTHON) return process.env.REFERENCE_PYTHON;
-  const venv = path.join(os.homedir(), '.cache', 'reference-venv', 'bin', 'python');
-  return fs.existsSync(venv) ? venv : null;
-}
+// tools/bench/reference.cjs finds the script (REFERENCE_DIR) and the Python (REFERENCE_PYTHON), or says
+// why not. Loaded by path, not imported: tools/ depends on every project, so an import would put a
+// cycle in the Nx project graph (and the module-boundary rule forbids it); bench scripts only ever run
+// from the source tree, like tools/ts/register.cjs that runs them.
+type Reference = { python: string; script: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findReference, referenceFailure } = require(path.join(__dirname, '../../../tools/bench/reference.cjs')) as {
+  findReference(scriptName: string): Reference | { skipped: string };
+  referenceFailure(reference: Reference, result: { stderr: string | null; error?: Error; status: number | null }): string;
+};
 
 function measureReference(B: number) {
-  const python = referencePython();
-  const script = path.resolve(__dirname, '../../../../shared/reference/torch_bnn.py');
-  if (!python || !fs.existsSync(script)) return { skipped: `no reference (${python ? script : 'set REFERENCE_PYTHON or run ../shared/reference/setup.sh'})` };
-  const r = spawnSync(python, [script, String(B), String(steps)], { encoding: 'utf8' });
-  const m = /samples\/s ([\d.]+)/.exec(r.stdout);
-  if (!m) return { skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
+  const reference = findReference('torch_bnn.py');
+  if ('skipped' in reference) return { skipped: reference.skipped };
+  const r = spawnSync(reference.python, [reference.script, String(B), String(steps)], { encoding: 'utf8' });
+  const m = /samples\/s ([\d.]+)/.exec(r.stdout ?? '');
+  if (!m) return { skipped: referenceFailure(reference, r) };
   return { samplesPerSecond: Number(m[1]), output: r.stdout.trim() };
 }
 

@@ -6,8 +6,8 @@
 //   lifLinear    the previous fused path: TF matMul for fc1, lifLinear, lifScan, TF.js cross-entropy
 //   single-step  lifStep and tf.matMul step by step (batches up to 128)
 // Prints JSON. PyTorch runs REFERENCE_RUNS times (default 3); the ratio uses its best run.
-//   npx nx run spiking:bench -- 32,128,512 10     (batch sizes, measured steps; REFERENCE_PYTHON=... picks the PyTorch interpreter)
-import * as fs from 'node:fs';
+//   npx nx run spiking:bench -- 32,128,512 10     (batch sizes, measured steps; REFERENCE_PYTHON=... picks the PyTorch interpreter,
+//                                                   REFERENCE_DIR=... the directory of torch_snn.py)
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -96,11 +96,16 @@ function measureOurs(mode: Mode, B: number) {
   return { samplesPerSecond: B / median(times), medianStepMs: median(times) * 1e3, firstLoss, numTensorsBefore: tensorsBefore, numTensorsAfter: tensorsAfter };
 }
 
-function referencePython(): string | null {
-  if (process.env.REFERENCE_PYTHON) return process.env.REFERENCE_PYTHON;
-  const venv = path.join(os.homedir(), '.cache', 'reference-venv', 'bin', 'python');
-  return fs.existsSync(venv) ? venv : null;
-}
+// tools/bench/reference.cjs finds the script (REFERENCE_DIR) and the Python (REFERENCE_PYTHON), or says
+// why not. Loaded by path, not imported: tools/ depends on every project, so an import would put a
+// cycle in the Nx project graph (and the module-boundary rule forbids it); bench scripts only ever run
+// from the source tree, like tools/ts/register.cjs that runs them.
+type Reference = { python: string; script: string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { findReference, referenceFailure } = require(path.join(__dirname, '../../../tools/bench/reference.cjs')) as {
+  findReference(scriptName: string): Reference | { skipped: string };
+  referenceFailure(reference: Reference, result: { stderr: string | null; error?: Error; status: number | null }): string;
+};
 
 // PyTorch's throughput swings by 10x or more on a shared machine (its OpenMP threads wait on each
 // other when another process takes a core), so it runs REFERENCE_RUNS times (default 3) and the
@@ -108,15 +113,14 @@ function referencePython(): string | null {
 const referenceRuns = Math.max(1, Number(process.env.REFERENCE_RUNS) || 3);
 
 function measureReference(B: number) {
-  const python = referencePython();
-  const script = path.resolve(__dirname, '../../../../shared/reference/torch_snn.py');
-  if (!python || !fs.existsSync(script)) return { skipped: `no reference (${python ? script : 'set REFERENCE_PYTHON or run ../shared/reference/setup.sh'})` };
+  const reference = findReference('torch_snn.py');
+  if ('skipped' in reference) return { skipped: reference.skipped };
   const runs: number[] = [];
   let output = '';
   for (let i = 0; i < referenceRuns; i++) {
-    const r = spawnSync(python, [script, String(B), String(steps)], { encoding: 'utf8' });
-    const m = /samples\/s ([\d.]+)/.exec(r.stdout);
-    if (!m) return { skipped: `reference failed: ${r.stderr.trim().split('\n').pop()}` };
+    const r = spawnSync(reference.python, [reference.script, String(B), String(steps)], { encoding: 'utf8' });
+    const m = /samples\/s ([\d.]+)/.exec(r.stdout ?? '');
+    if (!m) return { skipped: referenceFailure(reference, r) };
     runs.push(Number(m[1]));
     output = r.stdout.trim();
   }
