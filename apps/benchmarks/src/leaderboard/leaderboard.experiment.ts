@@ -55,6 +55,13 @@ function machine(): Leaderboard['machine'] {
   return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` };
 }
 
+/** How this leaderboard was asked for: `npm start` when npm ran it, else the lab command line. */
+function leaderboardCommand(ctx: RunContext<LeaderboardConfig>): string {
+  if (process.env['npm_lifecycle_event'] === 'start') return 'npm start';
+  const args = process.argv.slice(2);
+  return args[0] === 'run' ? ['lab', ...args].join(' ') : `lab run ${ctx.provenance.project}:${ctx.provenance.experiment}`;
+}
+
 /** Files given on the command line: ids from their names, made unique; each must exist. */
 function externalEntries(files: readonly string[]): Omit<ModelEntry, 'onnxFile'>[] {
   const seen = new Map<string, number>();
@@ -88,7 +95,8 @@ async function entriesToScore(ctx: RunContext<LeaderboardConfig>): Promise<Scori
       seeds,
       parentRunId: ctx.runId,
       workspaceRoot: root,
-      io: { echo: (line) => ctx.log.info(`  ${line}`), progress: process.stderr },
+      // a child's log lines carry their own time and level: keep the message, indented under the parent's
+      io: { echo: (line) => ctx.log.info(`  ${line.replace(/^\S+ (info|warn|error) /, '')}`), progress: process.stderr },
       onStart: (model, seed, i, total) => ctx.log.info(`training ${i + 1}/${total}: ${model.id} (${model.experiment}, seed ${seed})`),
     });
     return trained.map((t) => ({
@@ -151,7 +159,7 @@ export const leaderboard = defineExperiment({
     const board: Leaderboard = {
       profile: config.models.length > 0 ? 'models' : ctx.profile,
       createdAt: new Date().toISOString(),
-      command: ['lab', 'run', `${ctx.provenance.project}:${ctx.provenance.experiment}`, ...process.argv.slice(3)].join(' '),
+      command: leaderboardCommand(ctx),
       runId: ctx.runId,
       machine: machine(),
       versions: versions(),
