@@ -90,5 +90,6 @@ export {
   type SpikingMlpTrainingOutputs,
 } from './networks/spiking-mlp-model';
 export { exportSpikingMlp, exportSpikingMlpToFile, spikingMlpMetadata, SPIKE_COUNTS, type SpikingMlpExportOptions } from './onnx/spiking-mlp-exporter';
+export { MACS_PER_SAMPLE_KEY, SPIKE_FANOUT_KEY, spikeCostMetadataProps, type SpikeCostMetadata } from './onnx/spike-cost-metadata';
 export { emitSpikingMlp, stepLabel, type SpikingMlpGraph } from './onnx/spiking-mlp-graph';
 export { emitLifLayer, type LifLayerDynamics, type LifLayerGraph } from './onnx/spiking-mlp-graph';

@@ -131,6 +131,9 @@ describe('exportSpikingLookupClassifier', () => {
       neuron_model: 'lif',
       encoding: 'direct',
       dataset: 'mnist',
+      // d 16, M 20, dv 8: 784 d + M dv + dv 10 dense MACs; each encoder spike drives the M memory currents
+      macs_per_sample: String(784 * 16 + 20 * 8 + 8 * 10),
+      spike_fanout: '20',
     });
     await classifier.dispose();
     model.dispose();

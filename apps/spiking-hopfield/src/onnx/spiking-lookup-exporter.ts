@@ -1,5 +1,5 @@
 import { CLASSIFIER_SIGNATURE, GraphBuilder, PIXELS, PROBABILITIES, writeModelFile } from '@cristal/onnx';
-import { SPIKE_COUNTS, emitLifLayer } from '@cristal/spiking';
+import { SPIKE_COUNTS, emitLifLayer, spikeCostMetadataProps } from '@cristal/spiking';
 import type { AssociationSettings } from '../models/layers/association-settings';
 import type { LookupClassifierParameters } from '../models/classifiers/hopfield-lookup-classifier';
 import { IMAGE_PIXELS, NUM_CLASSES } from '../models/classifiers/pixels';
@@ -14,6 +14,18 @@ export const SPIKING_LOOKUP_FAMILY = 'spiking-hopfield-lookup';
 /** String `metadata_props` the exporter writes (the numeric ones come from the settings). */
 function encoderMetadata(lif: LifEncoderSettings): Record<string, string> {
   return { neuron_model: 'lif', encoding: 'direct', reset: lif.reset };
+}
+
+/**
+ * The cost metadata scorers read (@cristal/spiking's spike-cost-metadata.ts), with the classifier
+ * experiment's accounting: the input current x W_p once, A V and the readout dense (784 d + M dv +
+ * dv 10 MACs); each encoder spike adds its prototype column to the M memory currents (fan-out M).
+ */
+function lookupCost(params: LookupClassifierParameters): Record<string, string> {
+  const [inputs, hidden] = params.projection.weight.shape;
+  const [prototypes, valueSize] = params.lookup.values.shape;
+  const classes = params.readout.weight.shape[1] as number;
+  return spikeCostMetadataProps({ macsPerSample: inputs * hidden + prototypes * valueSize + valueSize * classes, spikeFanout: [prototypes] });
 }
 
 function checkTimeSteps(timeSteps: number | undefined, steps: number): void {
@@ -32,7 +44,8 @@ function checkTimeSteps(timeSteps: number | undefined, steps: number): void {
  *   readout/gemm, output/softmax -> probabilities
  *   spike_counts/encoder ReduceSum of the counts over the neurons
  * Metadata: model_family `spiking-hopfield-lookup`, time_steps = T, and `beta`, `steps` (query
- * updates), `prototypes`, `lif_beta`, `threshold`, `reset`, `neuron_model` 'lif', `encoding` 'direct'.
+ * updates), `prototypes`, `lif_beta`, `threshold`, `reset`, `neuron_model` 'lif', `encoding` 'direct',
+ * and the cost: `macs_per_sample`, `spike_fanout` (see lookupCost).
  */
 export function exportSpikingLookupClassifier(params: LookupClassifierParameters, settings: AssociationSettings, lif: LifEncoderSettings, options: HopfieldExportOptions): Uint8Array {
   const where = 'exportSpikingLookupClassifier';
@@ -45,7 +58,7 @@ export function exportSpikingLookupClassifier(params: LookupClassifierParameters
     throw new Error(`${where}: the classifier signature needs ${IMAGE_PIXELS} inputs and ${NUM_CLASSES} outputs, the parameters map ${inSize} -> ${outSize}.`);
   }
   checkTimeSteps(options.metadata.timeSteps, encoder.steps);
-  const strings = encoderMetadata(encoder);
+  const strings = { ...encoderMetadata(encoder), ...lookupCost(params) };
   const clash = Object.keys(options.extraMetadata ?? {}).filter((k) => k in strings);
   if (clash.length > 0) throw new Error(`${where}: extraMetadata key(s) ${clash.map((k) => `'${k}'`).join(', ')} are written by the exporter itself (from the encoder settings); remove them.`);
 

@@ -65,11 +65,26 @@ describe('exportSpikingMlp', () => {
     expect(fs.readdirSync(dir)).toEqual(['meta.onnx']); // atomic write: no temp file left behind
     const classifier = await OnnxClassifier.load(file);
     expect(classifier.metadata.classifier).toEqual({ ...SPIKING_TEST_METADATA, timeSteps: 9 });
-    expect(classifier.metadata.props).toMatchObject({ time_steps: '9', readout: 'spike-count', reset: 'zero', neuron_model: 'lif', encoding: 'direct', layer_sizes: '784-8-10', dataset: 'mnist' });
+    expect(classifier.metadata.props).toMatchObject({
+      time_steps: '9',
+      readout: 'spike-count',
+      reset: 'zero',
+      neuron_model: 'lif',
+      encoding: 'direct',
+      layer_sizes: '784-8-10',
+      dataset: 'mnist',
+      // the pixels' current once (784 x 8 MACs); each hidden spike drives the 10 output neurons
+      macs_per_sample: String(784 * 8),
+      spike_fanout: '10,0',
+    });
     expect(classifier.metadata).toMatchObject({ opset: 21, irVersion: 10 });
     await classifier.dispose();
     const mixed = { ...spec, layers: [spec.layers[0], { ...spec.layers[1], reset: 'none' as const }] };
-    expect(spikingMlpMetadata(mixed)).toEqual({ neuron_model: 'lif', encoding: 'direct', readout: 'spike-count', reset: 'zero,none', layer_sizes: '784-8-10' });
+    expect(spikingMlpMetadata(mixed)).toEqual({ neuron_model: 'lif', encoding: 'direct', readout: 'spike-count', reset: 'zero,none', layer_sizes: '784-8-10', macs_per_sample: '6272', spike_fanout: '10,0' });
+    // deeper: every LIF layer but the last drives the next one's width
+    const deep = randomSpikingMlp(3, { sizes: [784, 16, 8, 10], steps: 2, readout: 'mean-membrane', reset: 'subtract' });
+    expect(spikingMlpMetadata(deep)).toMatchObject({ macs_per_sample: String(784 * 16), spike_fanout: '8,10,0' });
+    tf.dispose(specTensors(deep));
     tf.dispose(specTensors(spec));
   });
 

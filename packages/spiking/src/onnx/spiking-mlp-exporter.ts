@@ -1,5 +1,6 @@
 import { CLASSIFIER_SIGNATURE, GraphBuilder, PIXELS, PROBABILITIES, classifierMetadataProps, writeModelFile, type ClassifierMetadata } from '@cristal/onnx';
 import { checkSpikingMlpSpec, spikingMlpSizes, type SpikingMlpSpec } from '../networks/spiking-mlp-spec';
+import { spikeCostMetadataProps } from './spike-cost-metadata';
 import { emitSpikingMlp } from './spiking-mlp-graph';
 
 /** The extra output: float32 [batch, L], total spikes of each LIF layer per sample. */
@@ -15,7 +16,10 @@ export interface SpikingMlpExportOptions {
 /**
  * Free-form `metadata_props` the exporter writes itself, so a file says how to interpret it:
  * `neuron_model` 'lif', `encoding` 'direct', `readout`, `reset` (the mode, or one per layer comma
- * separated when they differ), `layer_sizes` ('784-1000-10').
+ * separated when they differ), `layer_sizes` ('784-1000-10'), and its cost (spike-cost-metadata.ts):
+ * `macs_per_sample` = inputs x first width (the pixels' current, computed once: direct encoding) and
+ * `spike_fanout` = the next layer's width for each LIF layer but the last, whose spikes (or
+ * membranes) only feed the readout, 0.
  */
 export function spikingMlpMetadata(spec: SpikingMlpSpec): Record<string, string> {
   const resets = spec.layers.map((l) => l.reset);
@@ -25,7 +29,14 @@ export function spikingMlpMetadata(spec: SpikingMlpSpec): Record<string, string>
     readout: spec.readout,
     reset: resets.every((r) => r === resets[0]) ? resets[0] : resets.join(','),
     layer_sizes: spikingMlpSizes(spec).join('-'),
+    ...spikingMlpCost(spec),
   };
+}
+
+function spikingMlpCost(spec: SpikingMlpSpec): Record<string, string> {
+  const sizes = spikingMlpSizes(spec);
+  // sizes = [inputs, width of LIF layer 1, ..., width of LIF layer L]: layer l's spikes drive layer l + 1
+  return spikeCostMetadataProps({ macsPerSample: sizes[0] * sizes[1], spikeFanout: [...sizes.slice(2), 0] });
 }
 
 function metadataWithSteps(metadata: ClassifierMetadata, steps: number): ClassifierMetadata {

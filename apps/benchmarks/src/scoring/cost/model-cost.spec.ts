@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OnnxClassifier, decodeModel } from '@cristal/onnx';
+import { OnnxClassifier, decodeModel, readModelMetadata } from '@cristal/onnx';
 import { exportSpikingMlp, type SpikingMlpSpec } from '@cristal/spiking';
 import { RandomStream, tf } from '@cristal/tensor';
 import { TEST_METADATA, denseMlpBytes, node, plainModel } from './cost.test-helpers';
@@ -16,8 +16,9 @@ const FP32: EnergyConstants = { name: 'fp32-45nm', picojoulesPerMac: 4.6, picojo
 const DENSE_MACS = 784 * 400 + 400 * 400 + 400 * 10;
 const DENSE_PARAMETERS = DENSE_MACS + 400 + 400 + 10;
 
-/** A 784-hidden-10 LIF network with random weights (so that some neurons fire), exported with `extraMetadata`. */
-function spikingBytes(hidden: number, steps: number, extraMetadata: Record<string, string>): Uint8Array {
+/** A 784-hidden-10 LIF network with random weights (so that some neurons fire), exported by @cristal/spiking. */
+/** A spiking MLP as @cristal/spiking exports it: with its own cost metadata (784 x hidden MACs, fan-out 10,0). */
+function spikingBytes(hidden: number, steps: number): Uint8Array {
   const stream = new RandomStream(5, 'cost-test');
   const random = (shape: [number, number], scale: number) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (stream.uniform() - 0.3) * scale), shape);
   const spec: SpikingMlpSpec = {
@@ -29,7 +30,7 @@ function spikingBytes(hidden: number, steps: number, extraMetadata: Record<strin
     ],
   };
   try {
-    return exportSpikingMlp(spec, { metadata: { ...TEST_METADATA, modelFamily: 'spiking-mlp' }, extraMetadata });
+    return exportSpikingMlp(spec, { metadata: { ...TEST_METADATA, modelFamily: 'spiking-mlp' } });
   } finally {
     for (const l of spec.layers) tf.dispose([l.weight, l.bias]);
   }
@@ -72,8 +73,9 @@ describe('modelCost', () => {
 
   it('prices a spiking model from its metadata and the spike counts measured by onnxruntime', async () => {
     const [hidden, steps, samples] = [24, 6, 7];
-    const metadata = spikeCostMetadataProps({ macsPerSample: 784 * hidden, spikeFanout: [10, 0] });
-    const bytes = spikingBytes(hidden, steps, metadata);
+    // the exporter writes the cost metadata itself
+    const bytes = spikingBytes(hidden, steps);
+    expect(readModelMetadata(decodeModel(bytes)).props).toMatchObject(spikeCostMetadataProps({ macsPerSample: 784 * hidden, spikeFanout: [10, 0] }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-cost-'));
     const file = path.join(dir, 'spiking.onnx');
     fs.writeFileSync(file, bytes);
@@ -104,16 +106,22 @@ describe('modelCost', () => {
 
   it('refuses a spiking model without the metadata, naming the missing key', () => {
     const spikeCounts = { values: Float32Array.from([1, 2]), samples: 1 };
-    const noFanout = decodeModel(spikingBytes(8, 2, { macs_per_sample: '6272' }));
+    // a file from an exporter that does not write them: the same model with keys removed
+    const without = (...keys: string[]) => {
+      const model = decodeModel(spikingBytes(8, 2));
+      model.metadataProps = model.metadataProps.filter((p) => !keys.includes(p.key));
+      return model;
+    };
+    const noFanout = without('spike_fanout');
     expect(() => modelCost({ model: noFanout, spikeCounts, energy: FP32 })).toThrow(/has a 'spike_counts' output \(a spiking model\) but its metadata lacks 'spike_fanout' .*; the exporter must write it/);
-    const noMacs = decodeModel(spikingBytes(8, 2, { spike_fanout: '10,0' }));
+    const noMacs = without('macs_per_sample');
     expect(() => modelCost({ model: noMacs, spikeCounts, energy: FP32 })).toThrow(/its metadata lacks 'macs_per_sample' .*; the exporter must write it/);
-    const neither = decodeModel(spikingBytes(8, 2, {}));
+    const neither = without('spike_fanout', 'macs_per_sample');
     expect(() => modelCost({ model: neither, spikeCounts, energy: FP32 })).toThrow(/lacks 'spike_fanout' .* and 'macs_per_sample' .*; the exporter must write them/);
   });
 
   it('refuses spike counts that do not fit the model', () => {
-    const spiking = decodeModel(spikingBytes(8, 2, spikeCostMetadataProps({ macsPerSample: 6272, spikeFanout: [10, 0] })));
+    const spiking = decodeModel(spikingBytes(8, 2));
     expect(() => modelCost({ model: spiking, energy: FP32 })).toThrow(/pass spikeCounts/);
     expect(() => modelCost({ model: spiking, spikeCounts: { values: Float32Array.from([1, 2, 3]), samples: 1 }, energy: FP32 })).toThrow(/3 column\(s\) per sample .* lists 2 fan-out\(s\)/);
     const dense = decodeModel(denseMlpBytes([784, 10]));

@@ -1,38 +1,13 @@
-/**
- * How a spiking model's file tells the leaderboard what it costs. Counting MACs on a spiking graph
- * is wrong: the exporters unroll the T time steps, so every per-step product (the current a hidden
- * layer's spikes drive into the next layer, `s_t @ W`) appears T times as a dense MatMul, while on
- * event-driven hardware it is one accumulate per spike per synapse. So a spiking exporter writes
- * two `metadata_props` entries and the scorer measures the spikes:
- *
- * - `macs_per_sample` (MACS_PER_SAMPLE_KEY): the dense multiply-accumulates per sample that do not
- *   depend on spikes, written as a plain decimal number (`String(n)`, e.g. '313600'): the input
- *   current computed once from the analogue pixels (784 x H1 for direct encoding) plus any dense
- *   read-out or dense stage run once (e.g. a Hopfield lookup on spike rates). 0 when there is none.
- * - `spike_fanout` (SPIKE_FANOUT_KEY): one non-negative integer per column of the `spike_counts`
- *   output, comma separated without spaces (e.g. '400,10,0'): the synapses each spike of that
- *   column's neurons drives, i.e. the accumulates one spike triggers. For a fully connected next
- *   layer it is that layer's width; for neurons nothing reads spike by spike (an output layer read
- *   by its count, an encoder whose rate feeds a dense stage already in `macs_per_sample`) it is 0.
- *
- * `spike_counts` is float32 [batch, columns]: column c holds the spikes of one group of neurons
- * (a layer, for the spiking MLP) summed over its neurons and all T steps, for that sample. Then
- *   SOPs per sample = mean over samples of sum_c spike_counts[b, c] x spike_fanout[c].
- */
+import { MACS_PER_SAMPLE_KEY, SPIKE_COUNTS, SPIKE_FANOUT_KEY } from '@cristal/spiking';
 
-/** The extra output of spiking models (the same name as @cristal/spiking's `SPIKE_COUNTS`). */
-export const SPIKE_COUNTS_OUTPUT = 'spike_counts';
-/** Metadata key: dense MACs per sample that do not depend on spikes (a decimal number). */
-export const MACS_PER_SAMPLE_KEY = 'macs_per_sample';
-/** Metadata key: synapses driven per spike, one integer per `spike_counts` column, comma separated. */
-export const SPIKE_FANOUT_KEY = 'spike_fanout';
+// The convention (what `macs_per_sample`, `spike_fanout` and `spike_counts` mean, and the writer
+// `spikeCostMetadataProps`) belongs to the spiking model family that writes it: see
+// packages/spiking/src/onnx/spike-cost-metadata.ts. This module reads it:
+//   SOPs per sample = mean over samples of sum_c spike_counts[b, c] x spike_fanout[c].
+export { MACS_PER_SAMPLE_KEY, SPIKE_FANOUT_KEY, spikeCostMetadataProps, type SpikeCostMetadata } from '@cristal/spiking';
 
-/** What a spiking exporter knows about its model's cost, before any input is seen. */
-export interface SpikeCostMetadata {
-  macsPerSample: number;
-  /** One entry per `spike_counts` column, in column order. */
-  spikeFanout: readonly number[];
-}
+/** The extra output of spiking models. */
+export const SPIKE_COUNTS_OUTPUT = SPIKE_COUNTS;
 
 const DECIMAL = /^\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const COUNT = /^\d+$/;
@@ -40,17 +15,6 @@ const COUNT = /^\d+$/;
 function checkFanout(fanout: readonly number[], where: string): void {
   const bad = fanout.findIndex((f) => !Number.isSafeInteger(f) || f < 0);
   if (bad >= 0) throw new Error(`${where}: fan-out ${fanout[bad]} at column ${bad} is not a non-negative integer; write the synapses each spike of that column drives.`);
-}
-
-/**
- * The two `metadata_props` entries a spiking exporter writes (pass them as extra metadata), in the
- * exact formats `parseMacsPerSample` and `parseSpikeFanout` read.
- */
-export function spikeCostMetadataProps(meta: SpikeCostMetadata): Record<string, string> {
-  if (!Number.isFinite(meta.macsPerSample) || meta.macsPerSample < 0) throw new Error(`spikeCostMetadataProps: macsPerSample must be a finite number >= 0, got ${meta.macsPerSample}.`);
-  if (meta.spikeFanout.length === 0) throw new Error('spikeCostMetadataProps: spikeFanout needs one entry per spike_counts column, got none.');
-  checkFanout(meta.spikeFanout, 'spikeCostMetadataProps');
-  return { [MACS_PER_SAMPLE_KEY]: String(meta.macsPerSample), [SPIKE_FANOUT_KEY]: meta.spikeFanout.join(',') };
 }
 
 /** Reads the `macs_per_sample` metadata value; throws unless it is a plain non-negative decimal number. */
