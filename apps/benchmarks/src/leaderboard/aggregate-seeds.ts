@@ -1,3 +1,4 @@
+import { median } from '../scoring/inference-speed';
 import type { ModelScore, ReliabilityBin } from './leaderboard-types';
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -6,10 +7,6 @@ const std = (v: readonly number[]) => {
   if (v.length < 2) return 0;
   const m = mean(v);
   return Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1));
-};
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const meanOrNull = (v: readonly (number | null)[]) => (v.some((x) => x === null) ? null : mean(v as number[]));
 

@@ -11,11 +11,12 @@ export interface SpeedOptions {
   warmup?: number;
 }
 
-const median = (values: number[]): number => {
+/** The middle value (the mean of the two middle ones for an even count): robust to a noisy machine's outliers. */
+export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
+}
 
 /**
  * onnxruntime-node latency (batch 1) and throughput (a larger batch) of one loaded classifier on
