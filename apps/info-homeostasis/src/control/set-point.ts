@@ -76,11 +76,15 @@ export function updateSetPoint(state: SetPointState, measurement: number, loop =
   return { state: { ...state, recorded, value }, setPoint: null };
 }
 
-function statisticOf(statistic: 'mean' | 'median', values: readonly number[]): number {
-  if (statistic === 'mean') return values.reduce((a, b) => a + b, 0) / values.length;
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function statisticOf(statistic: 'mean' | 'median', values: readonly number[]): number {
+  return statistic === 'mean' ? values.reduce((a, b) => a + b, 0) / values.length : median(values);
 }
 
 /** Checks a set-point state read from a checkpoint; throws naming `loop` and the broken field. */

@@ -4,6 +4,7 @@ import { tf, type RandomStream, type RandomStreamState, type Tensor, type Tensor
 import { Homeostat } from '../control/homeostat';
 import type { HomeostatConfig, SetPointConfig } from '../control/homeostat-config';
 import type { HomeostatState } from '../control/homeostat-state';
+import { median } from '../control/set-point';
 import { parameterCount } from '../models/architecture';
 import { sampledProbabilities } from '../models/forward';
 import { namedVariables } from '../models/named-variables';
@@ -85,12 +86,6 @@ interface TrustRegionLog {
 }
 
 const emptyTrustRegionLog = (): TrustRegionLog => ({ steps: 0, clipped: 0, sumLogKl: 0, recent: [], recentClipped: 0 });
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 interface HomeostaticState extends Record<string, unknown> {
   homeostat: HomeostatState;
